@@ -1,0 +1,32 @@
+#pragma once
+// Classify any endedReason: exact row, retired alias, pattern row, decoding of the
+// code's parts, or unknown. Classification allocates nothing.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "vapidiag/classification.hpp"
+
+namespace vapidiag {
+
+// Lenient input: strips surrounding whitespace and quotes and lower-cases. Writes
+// into buf when a change is needed and returns a view of the result (which may
+// point into `in` when nothing had to change). Output longer than cap is cut.
+std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap);
+
+// Classify an already normalised code.
+Classification classify(std::string_view code);
+
+// Up to three codes the user probably meant, best first (hints, then edit
+// distance over every known code and row). Empty views fill unused slots.
+std::array<std::string_view, 3> suggest(std::string_view code);
+
+// The one-line meaning and the fix, with templates filled in from the code's parts.
+std::string render_meaning(const Classification& c);
+std::string render_fix(const Classification& c);
+// A fix short enough for a table cell: the first sentence of render_fix.
+std::string render_fix_short(const Classification& c);
+
+}  // namespace vapidiag

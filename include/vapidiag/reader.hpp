@@ -1,0 +1,73 @@
+#pragma once
+// Streaming reader of call logs. Detects the shape of each input (one Call object, a
+// JSON array of calls, NDJSON or concatenated values, {"results": [...]} exports,
+// webhook envelopes {"message": {...}}), frames records itself and parses each with
+// simdjson on-demand, holding about one record in memory at a time. Bad records are
+// reported through the sink and counted; they never stop the run.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "vapidiag/call_record.hpp"
+
+namespace vapidiag {
+
+// Where a record sits in its input: 1-based record number, line and column of its
+// first byte, and its byte offset.
+struct RecordPos {
+  std::uint64_t record = 0;
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+  std::uint64_t offset = 0;
+};
+
+// Every record read lands in exactly one of these.
+struct ReadStats {
+  std::uint64_t records = 0;     // records framed in the input (all kinds)
+  std::uint64_t calls = 0;       // ended calls handed to on_call
+  std::uint64_t not_ended = 0;   // calls without an endedReason (queued, in progress...)
+  std::uint64_t skipped = 0;     // webhook messages that carry no ending
+  std::uint64_t unreadable = 0;  // malformed, truncated or oversized records
+  std::uint64_t bytes = 0;       // input bytes consumed
+  std::uint64_t file_errors = 0; // inputs that could not be opened or read at all
+
+  void add(const ReadStats& o);
+};
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  // An ended call. `rec` is valid only during the call.
+  virtual void on_call(const CallRecord& rec, const RecordPos& pos) = 0;
+  // A record that was counted as unreadable; message says why (no file name or position).
+  virtual void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) = 0;
+  // An input that cannot be read at all (missing, a directory, not JSON).
+  virtual void on_file_error(std::string_view file, std::string_view message) = 0;
+  // Optional progress: bytes consumed so far in the current input, called about every few MB.
+  virtual void on_progress(std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
+  // Return true to stop reading early (e.g. the output pipe closed).
+  virtual bool stop_requested() const { return false; }
+};
+
+struct ReadOptions {
+  std::size_t max_record_bytes = 64u << 20;  // larger records are skipped and reported
+  std::size_t chunk_bytes = 4u << 20;        // read size
+};
+
+// Read one input. `name` is used in messages; "-" means stdin. Returns the stats of
+// this input (also passed to the sink as they happen).
+ReadStats read_file(const std::string& path, RecordSink& sink, const ReadOptions& opts = {});
+// Read from an open file descriptor (stdin, pipes); name is used in messages.
+ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts = {});
+// Read an in-memory buffer (tests, fuzzing). Behaves exactly like a file of these bytes.
+ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
+                      const ReadOptions& opts = {});
+
+// Parse an ISO 8601 timestamp ("2024-06-30T03:19:34.420Z", offsets, no fraction) into
+// epoch milliseconds; kNoTime when it is not one.
+std::int64_t parse_iso8601_ms(std::string_view s);
+
+}  // namespace vapidiag

@@ -1,0 +1,76 @@
+#pragma once
+// The compiled-in code table. Its source of truth is data/*.tsv; the generator in
+// src/gen turns it into a header at build time and rejects a bad row with file:line.
+
+#include <span>
+#include <string_view>
+
+#include "vapidiag/classification.hpp"
+
+namespace vapidiag {
+
+// A code with its own explanation (data/codes.tsv).
+struct CodeRow {
+  std::string_view code;
+  Symptom symptom;
+  Fault fault;
+  std::string_view component;
+  Retry retry;
+  bool charged;
+  std::string_view docs;  // full URL
+  std::string_view meaning;
+  std::string_view fix;
+};
+
+// A wildcard row (data/patterns.tsv). `*` matches any run of characters, `?` one
+// character. Meaning and fix are templates (see data/README.md). Decode rows are
+// the generic fallbacks used for codes that no specific row names.
+struct PatternRow {
+  std::string_view pattern;
+  bool decode;  // a generic fallback: matched_by is "decoded"
+  Symptom symptom;
+  Fault fault;                 // the fault for the pipeline-error form; fault tags in the code win
+  std::string_view component;  // "*" = infer from the code and the provider
+  Retry retry;
+  std::string_view docs;
+  std::string_view meaning;
+  std::string_view fix;
+  int line;  // the row's line in data/patterns.tsv, for messages
+};
+
+// A provider slug (data/providers.tsv).
+struct Provider {
+  std::string_view slug;
+  std::string_view name;
+  std::string_view components;  // comma-separated; the first is the default for status-only codes
+  std::string_view console;     // where the customer manages keys, plan and quota
+  std::string_view status_page;
+  std::string_view canonical;  // current slug for an old spelling (11labs -> eleven-labs), else empty
+};
+
+// Every code Vapi has published (data/official-codes.txt, data/retired-codes.tsv).
+struct KnownCode {
+  std::string_view code;
+  bool retired;
+  std::string_view successor;  // retired codes only; empty when removed without successor
+  std::string_view first_seen;
+  std::string_view last_seen;
+};
+
+// A code people type that Vapi never sent, with what they most likely meant.
+struct Hint {
+  std::string_view code;
+  std::string_view suggestions;  // comma-separated codes
+};
+
+std::span<const CodeRow> code_rows();          // sorted by code
+std::span<const PatternRow> pattern_rows();    // in match order: specific rows first
+std::span<const Provider> providers();         // sorted by slug
+std::span<const KnownCode> known_codes();      // sorted by code
+std::span<const Hint> hints();                 // sorted by code
+
+const CodeRow* find_code_row(std::string_view code);
+const KnownCode* find_known(std::string_view code);
+const Provider* find_provider(std::string_view slug);
+
+}  // namespace vapidiag
