@@ -1,0 +1,22 @@
+#include "vapidiag/classification.hpp"
+
+#include <algorithm>
+
+namespace vapidiag {
+namespace {
+template <typename E, std::size_t N>
+std::optional<E> parse_name(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == s) return static_cast<E>(i);
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<Symptom> parse_symptom(std::string_view s) { return parse_name<Symptom>(kSymptomNames, s); }
+std::optional<Fault> parse_fault(std::string_view s) { return parse_name<Fault>(kFaultNames, s); }
+std::optional<Retry> parse_retry(std::string_view s) { return parse_name<Retry>(kRetryNames, s); }
+bool is_component(std::string_view s) {
+  return std::find(kComponents.begin(), kComponents.end(), s) != kComponents.end();
+}
+
+}  // namespace vapidiag

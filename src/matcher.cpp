@@ -1,0 +1,293 @@
+#include "vapidiag/matcher.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "glob.hpp"
+#include "vapidiag/table.hpp"
+
+namespace vapidiag {
+namespace {
+
+constexpr std::string_view kProviderPrefixes[] = {
+    "pipeline-error-",
+    "call.in-progress.error-vapifault-",
+    "call.in-progress.error-providerfault-",
+};
+constexpr std::string_view kComponentWords[] = {"llm", "voice", "transcriber", "video"};
+
+bool is_component_word(std::string_view w) {
+  return std::find(std::begin(kComponentWords), std::end(kComponentWords), w) != std::end(kComponentWords);
+}
+
+bool is_status(std::string_view w) {
+  return w.size() == 3 && w[0] >= '1' && w[0] <= '6' && std::isdigit(static_cast<unsigned char>(w[1])) &&
+         std::isdigit(static_cast<unsigned char>(w[2]));
+}
+
+// Calls f(token) for each '-'/'.'-separated token of s until f returns true.
+template <typename F>
+bool any_token(std::string_view s, F f) {
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find_first_of("-.", start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start && f(s.substr(start, end - start))) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The parts of a provider-scoped code: prefix, provider slug and what follows it.
+struct Parts {
+  std::string_view rest;      // after the prefix (whole code when there is none)
+  std::string_view provider;  // known or decoded slug, empty when none
+  std::string_view after;     // after the provider slug
+  std::string_view first_token;
+  const Provider* info = nullptr;
+  bool decoded_provider = false;  // the slug is a guess from the code's shape
+  std::string_view status;
+};
+
+Parts split(std::string_view code) {
+  Parts p;
+  p.rest = code;
+  bool prefixed = false;
+  for (std::string_view prefix : kProviderPrefixes) {
+    if (code.substr(0, prefix.size()) == prefix) {
+      p.rest = code.substr(prefix.size());
+      prefixed = true;
+      break;
+    }
+  }
+  p.after = p.rest;
+  if (prefixed && p.rest.substr(0, 13) != "outbound-sip-") {
+    // Longest known slug wins: custom-llm before custom, anthropic-bedrock before anthropic.
+    for (const Provider& prov : providers()) {
+      const std::string_view s = prov.slug;
+      if (p.rest.size() > s.size() && p.rest.substr(0, s.size()) == s && p.rest[s.size()] == '-' &&
+          s.size() > p.provider.size()) {
+        p.provider = s;
+        p.info = &prov;
+      }
+    }
+    if (p.info) {
+      p.after = p.rest.substr(p.provider.size() + 1);
+    } else {
+      // An unknown provider: the tokens before a component word, a status or "returning".
+      std::size_t pos = 0;
+      while (pos < p.rest.size()) {
+        std::size_t end = p.rest.find('-', pos);
+        if (end == std::string_view::npos) break;
+        std::string_view next_start = p.rest.substr(end + 1);
+        std::size_t next_end = next_start.find('-');
+        std::string_view next = next_start.substr(0, next_end);
+        if (is_component_word(next) || is_status(next) || next == "returning") {
+          p.provider = p.rest.substr(0, end);
+          p.after = next_start;
+          p.decoded_provider = true;
+          break;
+        }
+        pos = end + 1;
+      }
+      const std::size_t dash = p.rest.find('-');
+      if (dash != std::string_view::npos) p.first_token = p.rest.substr(0, dash);
+    }
+  }
+  any_token(p.rest, [&](std::string_view t) {
+    if (is_status(t)) p.status = t;
+    return is_status(t);
+  });
+  return p;
+}
+
+Fault fault_tag(std::string_view code, Fault fallback) {
+  bool vapi = false, provider = false;
+  any_token(code, [&](std::string_view t) {
+    vapi = vapi || t == "vapifault" || t == "error-vapifault";
+    provider = provider || t == "providerfault";
+    return false;
+  });
+  if (vapi) return Fault::Vapi;
+  if (provider) return Fault::Provider;
+  return fallback;
+}
+
+void fill_from_row(Classification& c, const CodeRow& row) {
+  c.symptom = row.symptom;
+  c.fault = row.fault;
+  c.component = row.component;
+  c.retry = row.retry;
+  c.charged = row.charged;
+  c.docs = row.docs;
+  c.row = &row;
+}
+
+// Exact row or pattern row; no alias step (used for successors too).
+Classification classify_direct(std::string_view code) {
+  Classification c;
+  c.code = code;
+  if (code.empty()) return c;
+  if (const KnownCode* k = find_known(code)) {
+    c.known = true;
+    c.retired = k->retired;
+    c.successor = k->successor;
+  }
+  if (const CodeRow* row = find_code_row(code)) {
+    fill_from_row(c, *row);
+    c.matched_by = MatchKind::Exact;
+    c.rule = row->code;
+    const Parts parts = split(code);
+    c.status = parts.status;
+    return c;
+  }
+  const Parts parts = split(code);
+  for (const PatternRow& row : pattern_rows()) {
+    if (!glob_match(row.pattern, code)) continue;
+    c.matched_by = row.decode ? MatchKind::Decoded : MatchKind::Pattern;
+    c.rule = row.pattern;
+    c.pattern = &row;
+    c.symptom = row.symptom;
+    c.fault = fault_tag(code, row.fault);
+    c.retry = row.retry;
+    c.docs = row.docs;
+    c.status = parts.status;
+    c.provider = parts.provider;
+    c.provider_info = parts.info;
+    if (row.component == "*") {
+      if (c.provider.empty() && !parts.first_token.empty()) c.provider = parts.first_token;
+      std::string_view word;
+      any_token(parts.after, [&](std::string_view t) {
+        if (is_component_word(t)) word = t;
+        return !word.empty();
+      });
+      if (!word.empty()) {
+        c.component = word;
+      } else if (parts.info) {
+        const std::string_view comps = parts.info->components;
+        c.component = comps.substr(0, comps.find(','));
+      } else {
+        c.component = c.provider.empty() ? "unknown" : "llm";
+      }
+    } else {
+      c.component = row.component;
+    }
+    // Normalise the component to the table's own string so views outlive the code.
+    for (std::string_view k : kComponents)
+      if (k == c.component) c.component = k;
+    c.charged = c.fault != Fault::Vapi;
+    return c;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap) {
+  auto trim = [](std::string_view s) {
+    constexpr std::string_view kSpace = " \t\r\n\v\f";
+    const std::size_t b = s.find_first_not_of(kSpace);
+    if (b == std::string_view::npos) return std::string_view{};
+    return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+  };
+  std::string_view s = trim(in);
+  // Pasted from JSON or a shell: "code", 'code', `code`, "code",
+  if (!s.empty() && s.back() == ',') s = trim(s.substr(0, s.size() - 1));
+  while (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') && s.back() == s.front())
+    s = trim(s.substr(1, s.size() - 2));
+  bool lower = true;
+  for (char ch : s)
+    if (ch >= 'A' && ch <= 'Z') lower = false;
+  if (lower) return s;
+  const std::size_t n = std::min(s.size(), cap);
+  for (std::size_t i = 0; i < n; ++i) {
+    const char ch = s[i];
+    buf[i] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  return {buf, n};
+}
+
+Classification classify(std::string_view code) {
+  if (const KnownCode* k = find_known(code); k && k->retired && !k->successor.empty() && !find_code_row(code)) {
+    Classification c = classify_direct(k->successor);
+    c.code = code;
+    c.matched_by = MatchKind::Alias;
+    c.rule = k->successor;
+    c.known = true;
+    c.retired = true;
+    c.successor = k->successor;
+    return c;
+  }
+  return classify_direct(code);
+}
+
+std::array<std::string_view, 3> suggest(std::string_view code) {
+  std::array<std::string_view, 3> out{};
+  std::size_t n = 0;
+  auto add = [&](std::string_view s) {
+    if (n < out.size() && std::find(out.begin(), out.begin() + n, s) == out.begin() + n) out[n++] = s;
+  };
+  // Hints first: codes people invent, with what they meant.
+  const auto hs = hints();
+  auto it = std::lower_bound(hs.begin(), hs.end(), code, [](const Hint& h, std::string_view k) { return h.code < k; });
+  if (it != hs.end() && it->code == code) {
+    std::string_view list = it->suggestions;
+    while (!list.empty() && n < out.size()) {
+      const std::size_t comma = list.find(',');
+      // Point into the table's own copy of the code so the view is static.
+      if (const KnownCode* k = find_known(list.substr(0, comma))) add(k->code);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return out;
+  }
+  // Edit distance over every published code, two rows on the stack.
+  constexpr std::size_t kMax = 160;
+  const std::string_view a = code.substr(0, kMax);
+  if (a.size() < 3) return out;
+  struct Scored {
+    int score;
+    std::string_view code;
+  };
+  std::array<Scored, 3> best{{{1 << 30, {}}, {1 << 30, {}}, {1 << 30, {}}}};
+  std::array<int, kMax + 1> prev{}, cur{};
+  const int limit = std::max(2, static_cast<int>(a.size()) / 3);
+  for (const KnownCode& k : known_codes()) {
+    const std::string_view b = k.code.substr(0, kMax);
+    int score;
+    if (a.size() >= 5 && b.find(a) != std::string_view::npos) {
+      score = 1 + static_cast<int>((b.size() - a.size()) / 8);
+    } else {
+      if (static_cast<int>(b.size()) - static_cast<int>(a.size()) > limit ||
+          static_cast<int>(a.size()) - static_cast<int>(b.size()) > limit)
+        continue;
+      for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+      for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = static_cast<int>(i);
+        int row_min = cur[0];
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+          const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+          cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+          row_min = std::min(row_min, cur[j]);
+        }
+        std::swap(prev, cur);
+        if (row_min > limit) break;
+      }
+      score = prev[b.size()];
+    }
+    if (score > limit) continue;
+    // Prefer current codes over retired ones at equal distance.
+    score = score * 2 + (k.retired ? 1 : 0);
+    for (std::size_t i = 0; i < best.size(); ++i) {
+      if (score < best[i].score) {
+        std::move_backward(best.begin() + static_cast<std::ptrdiff_t>(i), best.end() - 1, best.end());
+        best[i] = {score, k.code};
+        break;
+      }
+    }
+  }
+  for (const Scored& s : best)
+    if (!s.code.empty()) add(s.code);
+  return out;
+}
+
+}  // namespace vapidiag

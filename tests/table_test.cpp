@@ -1,0 +1,373 @@
+// The table and the matcher against Vapi's published lists and the rules in its docs.
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <set>
+
+#include "../src/glob.hpp"
+#include "test_util.hpp"
+#include "vapidiag/matcher.hpp"
+#include "vapidiag/table.hpp"
+
+using namespace vapidiag;
+using vapidiag::test::read_tsv;
+
+namespace {
+
+std::vector<std::string> official() {
+  std::vector<std::string> out;
+  for (auto& r : read_tsv("official-codes.txt")) out.push_back(r[0]);
+  return out;
+}
+
+// An independent reading of NOTES.md section 2: which component a provider code is.
+std::string expected_component(const std::string& code) {
+  static const char* prefixes[] = {"pipeline-error-", "call.in-progress.error-vapifault-",
+                                   "call.in-progress.error-providerfault-"};
+  std::string rest;
+  for (const char* p : prefixes)
+    if (code.rfind(p, 0) == 0) rest = code.substr(std::strlen(p));
+  if (rest.rfind("outbound-sip-", 0) == 0) return "sip";
+  static const std::vector<std::string> slugs = {
+      "anthropic-bedrock", "anthropic-vertex", "azure-openai", "custom-llm", "deep-seek", "inflection-ai",
+      "perplexity-ai", "together-ai", "eleven-labs", "assembly-ai", "azure-speech", "rime-ai", "smallest-ai",
+      "anthropic", "anyscale", "baseten", "cerebras", "deepinfra", "groq", "mistral", "openrouter", "runpod",
+      "xai", "azure", "cartesia", "hume", "inworld", "lmnt", "neuphonic", "playht", "sesame", "wellsaid",
+      "gladia", "soniox", "speechmatics", "talkscriber", "openai", "google", "minimax", "vapi", "deepgram",
+      "custom", "tavus", "11labs", "neets"};
+  std::string slug;
+  for (const std::string& s : slugs)
+    if (rest.rfind(s + "-", 0) == 0 && s.size() > slug.size()) slug = s;
+  const std::string after = "-" + rest.substr(slug.size() + 1) + "-";
+  for (const char* w : {"transcriber", "voice", "llm", "video"})
+    if (after.find(std::string("-") + w + "-") != std::string::npos) return w;
+  static const std::set<std::string> voice_only = {"azure", "cartesia", "hume", "inworld", "lmnt", "neuphonic",
+                                                   "playht", "rime-ai", "sesame", "smallest-ai", "wellsaid",
+                                                   "eleven-labs", "11labs", "neets"};
+  static const std::set<std::string> transcriber_only = {"assembly-ai", "azure-speech", "gladia", "soniox",
+                                                         "speechmatics", "talkscriber", "deepgram"};
+  if (voice_only.count(slug)) return "voice";
+  if (transcriber_only.count(slug)) return "transcriber";
+  if (slug == "tavus") return "video";
+  return "llm";
+}
+
+bool provider_scoped(const std::string& code) {
+  return code.rfind("pipeline-error-", 0) == 0 ||
+         code.rfind("call.in-progress.error-vapifault-", 0) == 0 &&
+             expected_component(code) != "llm" ||  // infra codes handled below
+         code.rfind("call.in-progress.error-providerfault-", 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("every official code is classified by a row or a specific pattern", "[table]") {
+  const auto codes = official();
+  REQUIRE(codes.size() == 571);
+  for (const std::string& code : codes) {
+    INFO(code);
+    const Classification c = classify(code);
+    CHECK((c.matched_by == MatchKind::Exact || c.matched_by == MatchKind::Pattern));
+    CHECK(c.known);
+    CHECK_FALSE(c.retired);
+    CHECK(c.symptom != Symptom::Unknown);
+    CHECK(c.fault != Fault::Unknown);
+    CHECK(c.component != "unknown");
+    CHECK(c.docs.rfind("https://docs.vapi.ai/", 0) == 0);
+  }
+}
+
+TEST_CASE("fault tags decide the fault party and charging", "[table]") {
+  for (const std::string& code : official()) {
+    INFO(code);
+    const Classification c = classify(code);
+    if (code.find("error-vapifault-") != std::string::npos) {
+      CHECK(c.fault == Fault::Vapi);
+      CHECK_FALSE(c.charged);
+    } else if (code.find("error-providerfault-") != std::string::npos) {
+      CHECK(c.fault == Fault::Provider);
+      CHECK(c.charged);
+    }
+    if (c.fault != Fault::Vapi) CHECK(c.charged);
+  }
+  // The listed Vapi-infrastructure codes are not charged either.
+  for (const char* code : {"worker-shutdown", "call.start.error-vapifault-database-error"}) {
+    INFO(code);
+    CHECK_FALSE(classify(code).charged);
+    CHECK(classify(code).fault == Fault::Vapi);
+  }
+}
+
+TEST_CASE("provider codes get the component NOTES.md gives them", "[table]") {
+  int checked = 0;
+  for (const std::string& code : official()) {
+    const bool pipeline = code.rfind("pipeline-error-", 0) == 0;
+    const bool tagged = code.rfind("call.in-progress.error-vapifault-", 0) == 0 ||
+                        code.rfind("call.in-progress.error-providerfault-", 0) == 0;
+    const Classification c = classify(code);
+    if (!(pipeline || tagged) || c.matched_by != MatchKind::Pattern) continue;
+    INFO(code);
+    CHECK(c.component == expected_component(code));
+    if (expected_component(code) == "sip") {
+      CHECK(c.symptom == Symptom::TransferFailed);
+    } else {
+      CHECK(c.symptom == Symptom::Silent);
+      CHECK_FALSE(c.provider.empty());
+    }
+    ++checked;
+  }
+  CHECK(checked > 450);
+}
+
+TEST_CASE("every code of the troubleshooting guide gets the guide's symptom", "[table]") {
+  const auto codes = official();
+  int checked = 0;
+  for (const auto& row : read_tsv("guide-symptoms.tsv")) {
+    const std::string& code = row[0];
+    const Symptom want = *parse_symptom(row[1]);
+    INFO(code << " in section " << row[1]);
+    if (code.find('*') == std::string::npos) {
+      Classification c = classify(code);
+      if (!c.classified()) {
+        // The guide names a few codes in a spelling Vapi never sent; the first suggestion is the real one.
+        const auto s = suggest(code);
+        REQUIRE_FALSE(s[0].empty());
+        c = classify(s[0]);
+      }
+      CHECK(c.symptom == want);
+      ++checked;
+      continue;
+    }
+    for (const std::string& real : codes) {
+      if (!glob_match(code, real)) continue;
+      // Deliberate: outbound SIP answers are carrier rejections, not model errors.
+      if (want == Symptom::Silent && real.find("outbound-sip") != std::string::npos) continue;
+      INFO(real);
+      CHECK(classify(real).symptom == want);
+      ++checked;
+    }
+  }
+  CHECK(checked > 400);
+}
+
+TEST_CASE("every retired code is classified and names its successor", "[table]") {
+  const auto rows = read_tsv("retired-codes.tsv");
+  REQUIRE(rows.size() == 79);
+  for (const auto& r : rows) {
+    INFO(r[0]);
+    const Classification c = classify(r[0]);
+    CHECK(c.classified());
+    CHECK(c.matched_by != MatchKind::Decoded);
+    CHECK(c.retired);
+    CHECK(c.known);
+    // Two retired catch-alls said nothing about the failure; unknown is their honest answer.
+    if (r[0] != "unknown-error" && r[0] != "assistant-error") CHECK(c.fault != Fault::Unknown);
+    if (r[0] != "unknown-error") CHECK(c.symptom != Symptom::Unknown);
+    if (!c.successor.empty()) {
+      CHECK(c.matched_by == MatchKind::Alias);
+      const Classification s = classify(c.successor);
+      CHECK_FALSE(s.retired);
+      CHECK(s.symptom == c.symptom);
+      CHECK(s.fault == c.fault);
+    }
+  }
+  // The renames of NOTES.md section 4.
+  const std::pair<const char*, const char*> renames[] = {
+      {"assistant-not-invalid", "assistant-not-valid"},
+      {"db-error", "call.start.error-vapifault-database-error"},
+      {"database-error", "call.start.error-vapifault-database-error"},
+      {"call.start.error-get-org", "call.start.error-vapifault-get-org"},
+      {"pipeline-no-available-model", "call.in-progress.error-pipeline-no-available-llm-model"},
+      {"sip-gateway-failed-to-connect-call", "call.in-progress.error-sip-outbound-call-failed-to-connect"},
+      {"vapifault-transport-never-connected", "call.in-progress.error-vapifault-transport-never-connected"},
+      {"call.in-progress.error-vapifault-openai-llm-failed", "call.in-progress.error-providerfault-openai-llm-failed"},
+      {"call.in-progress.error-vapifault-11labs-transcriber-failed",
+       "call.in-progress.error-vapifault-eleven-labs-transcriber-failed"},
+      {"pipeline-error-deepgram-403-model-access-denied", "pipeline-error-deepgram-returning-403-model-access-denied"},
+  };
+  for (auto [old_code, current] : renames) {
+    INFO(old_code);
+    CHECK(classify(old_code).successor == current);
+  }
+  for (const char* gone : {"assistant-error", "unknown-error", "no-server-available", "license-check-failed"}) {
+    INFO(gone);
+    const Classification c = classify(gone);
+    CHECK(c.retired);
+    CHECK(c.successor.empty());
+    CHECK(c.matched_by == MatchKind::Exact);
+  }
+}
+
+TEST_CASE("pattern precedence resolves the documented ambiguities", "[matcher]") {
+  auto sip403 = classify("call.in-progress.error-providerfault-outbound-sip-403-forbidden");
+  CHECK(sip403.rule == "*-outbound-sip-403-*");
+  CHECK(sip403.component == "sip");
+  CHECK(sip403.symptom == Symptom::TransferFailed);
+  CHECK(sip403.status == "403");
+  CHECK(sip403.retry == Retry::FixFirst);
+  auto sip503 = classify("call.in-progress.error-providerfault-outbound-sip-503-service-unavailable");
+  CHECK(sip503.rule == "*-outbound-sip-503-*");
+  CHECK(sip503.retry == Retry::RetryLater);
+  CHECK(classify("pipeline-error-openai-403-model-access-denied").rule == "*-403-model-access-denied");
+  auto chars = classify("pipeline-error-playht-403-forbidden-out-of-characters");
+  CHECK(chars.rule == "*-403-forbidden-out-of-characters");
+  CHECK(render_meaning(chars).find("character") != std::string::npos);
+  // A component word beats the provider's usual component.
+  CHECK(classify("pipeline-error-openai-voice-failed").component == "voice");
+  CHECK(classify("pipeline-error-openai-transcriber-failed").component == "transcriber");
+  CHECK(classify("pipeline-error-openai-429-exceeded-quota").component == "llm");
+  CHECK(classify("pipeline-error-deepgram-voice-failed").component == "voice");
+  CHECK(classify("pipeline-error-custom-llm-llm-failed").provider == "custom-llm");
+  CHECK(classify("pipeline-error-eleven-labs-vapi-voice-disabled-by-owner").provider == "eleven-labs");
+  // Quota is a hard limit; a rate limit is worth retrying later.
+  CHECK(classify("pipeline-error-openai-429-exceeded-quota").retry == Retry::FixFirst);
+  CHECK(classify("pipeline-error-openai-429-rate-limit-reached").retry == Retry::RetryLater);
+  // 4xx with your own key is yours; 5xx is the provider's.
+  CHECK(classify("pipeline-error-openai-401-unauthorized").fault == Fault::Customer);
+  CHECK(classify("pipeline-error-openai-500-server-error").fault == Fault::Provider);
+  CHECK(classify("call.in-progress.error-vapifault-openai-401-unauthorized").fault == Fault::Vapi);
+}
+
+TEST_CASE("codes no row names are decoded from their parts", "[matcher]") {
+  auto acme = classify("pipeline-error-acme-voice-failed");
+  CHECK(acme.classified());
+  CHECK(acme.component == "voice");
+  CHECK(acme.provider == "acme");
+  CHECK(acme.symptom == Symptom::Silent);
+  CHECK_FALSE(acme.known);
+
+  auto rl = classify("call.in-progress.error-vapifault-acme-transcriber-rate-limited");
+  CHECK(rl.fault == Fault::Vapi);
+  CHECK(rl.component == "transcriber");
+  CHECK(rl.retry == Retry::RetryLater);
+  CHECK(rl.provider == "acme");
+  CHECK_FALSE(rl.charged);
+
+  auto teapot = classify("pipeline-error-acme-418-teapot");
+  CHECK(teapot.matched_by == MatchKind::Decoded);
+  CHECK(teapot.status == "418");
+  CHECK(teapot.fault == Fault::Customer);
+  CHECK(teapot.retry == Retry::FixFirst);
+  CHECK(teapot.component == "llm");
+
+  auto outage = classify("call.in-progress.error-providerfault-newvoice-voice-599-down");
+  CHECK(outage.fault == Fault::Provider);
+  CHECK(outage.component == "voice");
+  CHECK(outage.provider == "newvoice");
+
+  CHECK(classify("call.start.error-brand-new-check").symptom == Symptom::NeverRang);
+  CHECK(classify("call.start.error-brand-new-check").matched_by == MatchKind::Decoded);
+  CHECK(classify("call.ringing.something-new").symptom == Symptom::NoAnswer);
+  CHECK(classify("call.forwarding.something-new").symptom == Symptom::TransferFailed);
+  CHECK(classify("call.in-progress.error-vapifault-new-infra-thing").fault == Fault::Vapi);
+  // A new provider for a known family still names the family's meaning.
+  auto known_family = classify("pipeline-error-newllm-503-server-overloaded-error");
+  CHECK(known_family.matched_by == MatchKind::Pattern);
+  CHECK(known_family.provider == "newllm");
+  CHECK(render_meaning(known_family).find("overloaded") != std::string::npos);
+
+  auto unknown = classify("something-else-entirely");
+  CHECK(unknown.matched_by == MatchKind::Unknown);
+  CHECK(unknown.symptom == Symptom::Unknown);
+}
+
+TEST_CASE("unknown codes get did-you-mean suggestions", "[matcher]") {
+  auto has = [](std::string_view code, std::string_view want) {
+    for (std::string_view s : suggest(code))
+      if (s == want) return true;
+    return false;
+  };
+  CHECK(has("hangup", "customer-ended-call"));
+  CHECK(has("customer-hangup", "customer-ended-call"));
+  CHECK(suggest("voicemail-reached")[0] == "voicemail");
+  CHECK(suggest("max-duration-reached")[0] == "exceeded-max-duration");
+  CHECK(suggest("no-answer")[0] == "customer-did-not-answer");
+  CHECK(suggest("customer-busyy")[0] == "customer-busy");
+  CHECK(suggest("silence-timedout")[0] == "silence-timed-out");
+  CHECK(has("assistant-ended", "assistant-ended-call"));
+  CHECK(suggest("zzzzzzzzzzzzzzzzzzzz")[0].empty());
+  CHECK(suggest("")[0].empty());
+}
+
+TEST_CASE("lenient input: whitespace, quotes, case", "[matcher]") {
+  char buf[128];
+  CHECK(normalize_code("  \"Customer-Busy\"  ", buf, sizeof buf) == "customer-busy");
+  CHECK(normalize_code("'voicemail'", buf, sizeof buf) == "voicemail");
+  CHECK(normalize_code("\"silence-timed-out\",", buf, sizeof buf) == "silence-timed-out");
+  CHECK(normalize_code("`worker-shutdown`\r\n", buf, sizeof buf) == "worker-shutdown");
+  CHECK(normalize_code("   ", buf, sizeof buf).empty());
+  CHECK(classify(normalize_code(" PIPELINE-ERROR-OPENAI-429-EXCEEDED-QUOTA ", buf, sizeof buf)).classified());
+}
+
+TEST_CASE("rendered texts name the parts and leave no placeholder", "[render]") {
+  for (const KnownCode& k : known_codes()) {
+    const Classification c = classify(k.code);
+    INFO(k.code);
+    const std::string meaning = render_meaning(c), fix = render_fix(c);
+    CHECK(meaning.find('{') == std::string::npos);
+    CHECK(fix.find('{') == std::string::npos);
+    CHECK(meaning.size() > 20);
+    CHECK(fix.size() > 30);
+    // Provider codes point at that provider: its name, its console or its status page.
+    if (c.provider_info && c.matched_by == MatchKind::Pattern)
+      CHECK((fix.find(c.provider_info->name) != std::string::npos ||
+             fix.find(c.provider_info->console) != std::string::npos ||
+             fix.find(c.provider_info->status_page) != std::string::npos));
+  }
+  auto q = classify("pipeline-error-openai-429-exceeded-quota");
+  CHECK(render_fix(q).find("OpenAI") != std::string::npos);
+  CHECK(render_fix(q).find("fallbackModels") != std::string::npos);
+  auto v = classify("call.in-progress.error-vapifault-eleven-labs-voice-not-found");
+  CHECK(render_fix(v).rfind("Vapi's side", 0) == 0);
+}
+
+TEST_CASE("table invariants", "[table]") {
+  std::set<std::string_view> seen;
+  for (const CodeRow& r : code_rows()) {
+    CHECK(seen.insert(r.code).second);
+    CHECK(find_known(r.code) != nullptr);
+  }
+  std::set<std::string_view> known;
+  for (const KnownCode& k : known_codes()) CHECK(known.insert(k.code).second);
+  CHECK(known.size() == 571 + 79);
+  // Every specific pattern explains at least one published code; decode rows come last.
+  bool in_decode = false;
+  for (const PatternRow& p : pattern_rows()) {
+    INFO(p.pattern);
+    if (p.decode) {
+      in_decode = true;
+      continue;
+    }
+    CHECK_FALSE(in_decode);
+    bool any = false;
+    for (const KnownCode& k : known_codes()) any = any || glob_match(p.pattern, k.code);
+    CHECK(any);
+  }
+  for (const Provider& p : providers()) CHECK_FALSE(p.name.empty());
+}
+
+// Counting allocations proves classification allocates nothing.
+namespace {
+std::size_t g_allocations = 0;
+}
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEST_CASE("classification allocates nothing", "[matcher]") {
+  std::vector<std::string_view> codes;
+  for (const KnownCode& k : known_codes()) codes.push_back(k.code);
+  codes.push_back("pipeline-error-acme-voice-failed");
+  codes.push_back("no-such-code-at-all");
+  const std::size_t before = g_allocations;
+  std::size_t classified = 0;
+  for (std::string_view code : codes) classified += classify(code).classified() ? 1 : 0;
+  CHECK(g_allocations == before);
+  CHECK(classified == codes.size() - 1);
+}
