@@ -1,0 +1,79 @@
+#pragma once
+// Aggregates diagnosed calls into a summary that can be rendered, written as JSON and
+// merged: merging the JSON summaries of shards gives exactly the summary of one run
+// over all their inputs (as long as no map hit its size cap, which the JSON records).
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vapidiag/call_record.hpp"
+#include "vapidiag/classification.hpp"
+#include "vapidiag/reader.hpp"
+
+namespace vapidiag {
+
+inline constexpr int kSummaryVersion = 1;
+
+struct CountPair {
+  std::uint64_t calls = 0;
+  std::uint64_t failures = 0;  // fault other than normal
+  void add(const CountPair& o) {
+    calls += o.calls;
+    failures += o.failures;
+  }
+};
+
+class Summary {
+ public:
+  // Distinct keys kept per map; beyond it, calls count under "(other)" and truncated is set.
+  static constexpr std::size_t kMaxKeys = 50000;
+  static constexpr std::size_t kMaxIds = 100000;
+
+  void add_call(const CallRecord& rec, const Classification& c);
+  void add_read_stats(const ReadStats& s, std::uint64_t files);
+  void merge(const Summary& o);
+
+  std::string to_json() const;  // the stable, documented, mergeable form (pretty-printed)
+  // Parses what to_json wrote. False with a message on anything else.
+  static bool from_json(std::string_view text, Summary* out, std::string* err);
+
+  // Totals and input accounting.
+  ReadStats stats;
+  std::uint64_t files = 0;
+  std::array<std::uint64_t, kSymptomNames.size()> by_symptom{};
+  std::array<std::uint64_t, kFaultNames.size()> by_fault{};
+  std::uint64_t failures() const { return stats.calls - by_fault[static_cast<std::size_t>(Fault::Normal)]; }
+
+  std::map<std::string, std::uint64_t, std::less<>> codes;                 // endedReason -> calls
+  std::map<std::string, std::uint64_t, std::less<>> provider_components;  // "provider\tcomponent" -> calls
+  std::map<std::string, CountPair, std::less<>> assistants;
+  std::map<std::string, CountPair, std::less<>> phone_numbers;
+  std::map<std::string, CountPair, std::less<>> hours;  // "YYYY-MM-DDTHH" (UTC) -> calls
+
+  // Calls Vapi typically does not charge for.
+  std::uint64_t not_charged_calls = 0;
+  double not_charged_cost = 0.0;
+  std::vector<std::string> not_charged_ids;
+  bool ids_truncated = false;
+
+  double total_cost = 0.0;
+  std::uint64_t calls_with_cost = 0;
+  std::int64_t first_time = kNoTime;
+  std::int64_t last_time = kNoTime;
+  bool truncated = false;  // some map hit kMaxKeys
+
+ private:
+  template <typename Map, typename V>
+  void bump(Map& m, std::string_view key, const V& v);
+};
+
+// The time a call is filed under: startedAt, else createdAt, else endedAt.
+std::int64_t call_time(const CallRecord& rec);
+// "2024-06-30T03:19:34.420Z" from epoch ms; empty for kNoTime.
+std::string format_iso8601(std::int64_t ms);
+
+}  // namespace vapidiag

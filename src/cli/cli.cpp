@@ -1,0 +1,152 @@
+// Front end: parses the command line with CLI11 and hands over to one subcommand.
+
+#include "vapidiag/cli.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include "commands.hpp"
+#include "logs.hpp"
+
+namespace vapidiag {
+namespace {
+
+constexpr const char* kCommands[] = {"explain", "codes", "diagnose", "summary", "check"};
+
+constexpr const char* kTopFooter = R"(Input: Vapi call JSON (GET /call arrays, single calls, NDJSON, {"results": ...}
+exports, webhook payloads). No FILE, or -, reads stdin.
+
+Examples:
+  vapidiag explain call.in-progress.error-vapifault-worker-died
+  curl -s -H "Authorization: Bearer $VAPI_API_KEY" https://api.vapi.ai/call | vapidiag summary
+  vapidiag diagnose calls.json --failures --format csv > failures.csv
+  vapidiag check logs/*.ndjson --fail-on vapifault,providerfault --max-rate 2
+
+Exit status: 0 ok; 1 unknown code (explain) or failed calls (check);
+2 usage error; 3 unreadable input; 4 output could not be written.
+Colour: on a terminal only; NO_COLOR or --color never turns it off.
+`vapidiag COMMAND --help` shows each command's options.)";
+
+int edit_distance(std::string_view a, std::string_view b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
+  cli::Context ctx{env, cli::Output(env.out), cli::Output(env.err), {}, {}};
+
+  // A first word that is not an option must be a command: catch typos before CLI11.
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    bool known = false;
+    for (const char* c : kCommands) known = known || args[0] == c;
+    if (!known) {
+      std::string best;
+      int best_d = 3;
+      for (const char* c : kCommands) {
+        const int d = edit_distance(args[0], c);
+        if (d < best_d) best_d = d, best = c;
+      }
+      std::string msg = "vapidiag: unknown command '" + args[0] + "'";
+      if (!best.empty()) msg += "; did you mean '" + best + "'?";
+      ctx.err.line(msg);
+      ctx.err.line("Run 'vapidiag --help' for the list of commands.");
+      ctx.err.finish();
+      return kExitUsage;
+    }
+  }
+
+  CLI::App app{"vapidiag: diagnose Vapi call endings offline: what the caller experienced, whose fault it was, "
+               "and what to do.",
+               "vapidiag"};
+  app.set_version_flag("--version", std::string(VAPIDIAG_VERSION));
+  app.add_option("--color", ctx.color, "Colour: auto (terminal only, off with NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.require_subcommand(1);
+  app.footer(kTopFooter);
+
+  cli::ExplainOptions explain_opts;
+  cli::setup_explain(*app.add_subcommand("explain", "Explain endedReason codes"), explain_opts);
+  cli::CodesOptions codes_opts;
+  cli::setup_codes(*app.add_subcommand("codes", "List the code table"), codes_opts);
+  cli::LogOptions diag_opts, sum_opts, check_opts;
+  cli::setup_diagnose(*app.add_subcommand("diagnose", "Diagnose each ended call in call logs"), diag_opts);
+  cli::setup_summary(*app.add_subcommand("summary", "Summarise call logs"), sum_opts);
+  cli::setup_check(*app.add_subcommand("check", "Exit non-zero when calls failed (scripts, CI)"), check_opts);
+  for (CLI::App* sub : app.get_subcommands({}))
+    sub->add_option("--color", ctx.color, "Colour: auto, always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    ctx.out.write(app.help());
+    ctx.out.finish();
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    ctx.out.line(VAPIDIAG_VERSION);
+    ctx.out.finish();
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    // Help requested on a subcommand arrives as CallForHelp too; everything else is usage.
+    if (e.get_exit_code() == 0) {
+      ctx.out.write(app.help());
+      ctx.out.finish();
+      return kExitOk;
+    }
+    std::string where;
+    for (CLI::App* sub : app.get_subcommands()) where = " " + sub->get_name();
+    ctx.err.line("vapidiag" + where + ": " + e.what());
+    ctx.err.line("Run 'vapidiag" + where + " --help' for usage.");
+    ctx.err.finish();
+    return kExitUsage;
+  }
+
+  const bool want_color = ctx.color == "always" || (ctx.color == "auto" && !env.no_color);
+  ctx.style.on = want_color && (ctx.color == "always" || env.out_is_tty);
+  ctx.err_style.on = want_color && (ctx.color == "always" || env.err_is_tty);
+
+  int rc = kExitOk;
+  CLI::App* sub = app.get_subcommands().front();
+  const std::string name = sub->get_name();
+  if (name == "explain") rc = cli::run_explain(explain_opts, ctx);
+  else if (name == "codes") rc = cli::run_codes(codes_opts, ctx);
+  else if (name == "diagnose") rc = cli::run_diagnose(diag_opts, ctx);
+  else if (name == "summary") rc = cli::run_summary(sum_opts, ctx);
+  else if (name == "check") rc = cli::run_check(check_opts, ctx);
+
+  if (!ctx.out.finish()) {
+    ctx.err.line("vapidiag: cannot write output: " + ctx.out.error());
+    rc = kExitOutput;
+  }
+  ctx.err.finish();
+  return rc;
+}
+
+int main_with_args(int argc, char** argv) {
+  // A closed output pipe shows up as EPIPE on write, which we handle by stopping quietly.
+  std::signal(SIGPIPE, SIG_IGN);
+  CliEnv env;
+  env.out_is_tty = isatty(STDOUT_FILENO) != 0;
+  env.err_is_tty = isatty(STDERR_FILENO) != 0;
+  env.in_is_tty = isatty(STDIN_FILENO) != 0;
+  const char* nc = std::getenv("NO_COLOR");
+  env.no_color = nc != nullptr && nc[0] != '\0';
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return run_cli(args, env);
+}
+
+}  // namespace vapidiag

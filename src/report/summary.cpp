@@ -1,0 +1,224 @@
+#include "vapidiag/summary.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "vapidiag/table.hpp"
+
+namespace vapidiag {
+
+std::int64_t call_time(const CallRecord& rec) {
+  if (rec.started_at != kNoTime) return rec.started_at;
+  if (rec.created_at != kNoTime) return rec.created_at;
+  return rec.ended_at;
+}
+
+std::string format_iso8601(std::int64_t ms) {
+  if (ms == kNoTime) return {};
+  std::int64_t secs = ms / 1000, rem = ms % 1000;
+  if (rem < 0) rem += 1000, --secs;
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) return {};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(rem));
+  return buf;
+}
+
+template <typename Map, typename V>
+void Summary::bump(Map& m, std::string_view key, const V& v) {
+  auto it = m.find(key);
+  if (it == m.end()) {
+    if (m.size() >= kMaxKeys) {
+      truncated = true;
+      key = "(other)";
+      it = m.find(key);
+    }
+    if (it == m.end()) it = m.emplace(std::string(key), typename Map::mapped_type{}).first;
+  }
+  if constexpr (std::is_same_v<V, CountPair>) it->second.add(v);
+  else it->second += v;
+}
+
+void Summary::add_call(const CallRecord& rec, const Classification& c) {
+  const bool failure = c.fault != Fault::Normal;
+  ++by_symptom[static_cast<std::size_t>(c.symptom)];
+  ++by_fault[static_cast<std::size_t>(c.fault)];
+  bump(codes, rec.ended_reason, std::uint64_t{1});
+  if (!c.provider.empty() && failure) {
+    std::string key(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical : c.provider);
+    key += '\t';
+    key += c.component;
+    bump(provider_components, key, std::uint64_t{1});
+  }
+  const CountPair one{1, failure ? 1u : 0u};
+  if (!rec.assistant_id.empty()) bump(assistants, rec.assistant_id, one);
+  if (!rec.phone_number_id.empty()) bump(phone_numbers, rec.phone_number_id, one);
+  const std::int64_t t = call_time(rec);
+  if (t != kNoTime) {
+    const std::string iso = format_iso8601(t);
+    bump(hours, std::string_view(iso).substr(0, 13), one);
+    if (first_time == kNoTime || t < first_time) first_time = t;
+    if (last_time == kNoTime || t > last_time) last_time = t;
+  }
+  if (rec.has_cost) {
+    total_cost += rec.cost;
+    ++calls_with_cost;
+  }
+  if (!c.charged) {
+    ++not_charged_calls;
+    if (rec.has_cost) not_charged_cost += rec.cost;
+    if (not_charged_ids.size() < kMaxIds) not_charged_ids.push_back(rec.id.empty() ? "(no id)" : rec.id);
+    else ids_truncated = true;
+  }
+}
+
+void Summary::add_read_stats(const ReadStats& s, std::uint64_t n_files) {
+  stats.add(s);
+  files += n_files;
+}
+
+void Summary::merge(const Summary& o) {
+  stats.add(o.stats);
+  files += o.files;
+  for (std::size_t i = 0; i < by_symptom.size(); ++i) by_symptom[i] += o.by_symptom[i];
+  for (std::size_t i = 0; i < by_fault.size(); ++i) by_fault[i] += o.by_fault[i];
+  for (const auto& [k, v] : o.codes) bump(codes, k, v);
+  for (const auto& [k, v] : o.provider_components) bump(provider_components, k, v);
+  for (const auto& [k, v] : o.assistants) bump(assistants, k, v);
+  for (const auto& [k, v] : o.phone_numbers) bump(phone_numbers, k, v);
+  for (const auto& [k, v] : o.hours) bump(hours, k, v);
+  not_charged_calls += o.not_charged_calls;
+  not_charged_cost += o.not_charged_cost;
+  for (const std::string& id : o.not_charged_ids) {
+    if (not_charged_ids.size() < kMaxIds) not_charged_ids.push_back(id);
+    else ids_truncated = true;
+  }
+  ids_truncated = ids_truncated || o.ids_truncated;
+  total_cost += o.total_cost;
+  calls_with_cost += o.calls_with_cost;
+  if (o.first_time != kNoTime && (first_time == kNoTime || o.first_time < first_time)) first_time = o.first_time;
+  if (o.last_time != kNoTime && (last_time == kNoTime || o.last_time > last_time)) last_time = o.last_time;
+  truncated = truncated || o.truncated;
+}
+
+namespace {
+using Json = nlohmann::ordered_json;
+
+// Costs are summed in floating point; keep what we print stable across shard orders.
+double round6(double v) { return std::round(v * 1e6) / 1e6; }
+
+Json pairs_json(const std::map<std::string, CountPair, std::less<>>& m, const char* key) {
+  Json a = Json::array();
+  for (const auto& [k, v] : m) a.push_back(Json{{key, k}, {"calls", v.calls}, {"failures", v.failures}});
+  return a;
+}
+}  // namespace
+
+std::string Summary::to_json() const {
+  Json j;
+  j["vapidiag_summary"] = kSummaryVersion;
+  j["inputs"] = Json{{"files", files},
+                     {"file_errors", stats.file_errors},
+                     {"bytes", stats.bytes},
+                     {"records", stats.records},
+                     {"calls", stats.calls},
+                     {"not_ended", stats.not_ended},
+                     {"skipped", stats.skipped},
+                     {"unreadable", stats.unreadable}};
+  j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
+                     {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
+                     {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
+                     {"last_ms", last_time == kNoTime ? Json(nullptr) : Json(last_time)}};
+  j["failures"] = failures();
+  Json sym;
+  for (std::size_t i = 0; i < by_symptom.size(); ++i) sym[std::string(kSymptomNames[i])] = by_symptom[i];
+  j["by_symptom"] = sym;
+  Json fault;
+  for (std::size_t i = 0; i < by_fault.size(); ++i) fault[std::string(kFaultNames[i])] = by_fault[i];
+  j["by_fault"] = fault;
+  Json codes_j = Json::array();
+  for (const auto& [k, v] : codes) codes_j.push_back(Json{{"code", k}, {"calls", v}});
+  j["codes"] = codes_j;
+  Json prov = Json::array();
+  for (const auto& [k, v] : provider_components) {
+    const std::size_t tab = k.find('\t');
+    prov.push_back(Json{{"provider", k.substr(0, tab)}, {"component", tab == std::string::npos ? "" : k.substr(tab + 1)},
+                        {"calls", v}});
+  }
+  j["provider_failures"] = prov;
+  j["assistants"] = pairs_json(assistants, "id");
+  j["phone_numbers"] = pairs_json(phone_numbers, "id");
+  j["hours"] = pairs_json(hours, "hour");
+  j["not_charged"] = Json{{"calls", not_charged_calls},
+                          {"cost", round6(not_charged_cost)},
+                          {"ids", not_charged_ids},
+                          {"ids_truncated", ids_truncated}};
+  j["cost"] = Json{{"total", round6(total_cost)}, {"calls_with_cost", calls_with_cost}};
+  j["truncated"] = truncated;
+  return j.dump(2);
+}
+
+bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
+  Json j = Json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    *err = "not a JSON object";
+    return false;
+  }
+  if (!j.contains("vapidiag_summary") || !j["vapidiag_summary"].is_number_integer()) {
+    *err = "not a vapidiag summary (no \"vapidiag_summary\" version; write it with `vapidiag summary --format json`)";
+    return false;
+  }
+  if (j["vapidiag_summary"].get<int>() != kSummaryVersion) {
+    *err = "summary version " + std::to_string(j["vapidiag_summary"].get<int>()) + " is not supported (expected " +
+           std::to_string(kSummaryVersion) + ")";
+    return false;
+  }
+  try {
+    Summary s;
+    const Json& in = j.at("inputs");
+    s.files = in.at("files").get<std::uint64_t>();
+    s.stats.file_errors = in.at("file_errors").get<std::uint64_t>();
+    s.stats.bytes = in.at("bytes").get<std::uint64_t>();
+    s.stats.records = in.at("records").get<std::uint64_t>();
+    s.stats.calls = in.at("calls").get<std::uint64_t>();
+    s.stats.not_ended = in.at("not_ended").get<std::uint64_t>();
+    s.stats.skipped = in.at("skipped").get<std::uint64_t>();
+    s.stats.unreadable = in.at("unreadable").get<std::uint64_t>();
+    const Json& period = j.at("period");
+    if (!period.at("first_ms").is_null()) s.first_time = period.at("first_ms").get<std::int64_t>();
+    if (!period.at("last_ms").is_null()) s.last_time = period.at("last_ms").get<std::int64_t>();
+    for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
+      s.by_symptom[i] = j.at("by_symptom").at(std::string(kSymptomNames[i])).get<std::uint64_t>();
+    for (std::size_t i = 0; i < s.by_fault.size(); ++i)
+      s.by_fault[i] = j.at("by_fault").at(std::string(kFaultNames[i])).get<std::uint64_t>();
+    for (const Json& c : j.at("codes")) s.codes[c.at("code").get<std::string>()] = c.at("calls").get<std::uint64_t>();
+    for (const Json& p : j.at("provider_failures"))
+      s.provider_components[p.at("provider").get<std::string>() + "\t" + p.at("component").get<std::string>()] =
+          p.at("calls").get<std::uint64_t>();
+    auto read_pairs = [](const Json& a, const char* key, std::map<std::string, CountPair, std::less<>>& m) {
+      for (const Json& e : a)
+        m[e.at(key).get<std::string>()] = {e.at("calls").get<std::uint64_t>(), e.at("failures").get<std::uint64_t>()};
+    };
+    read_pairs(j.at("assistants"), "id", s.assistants);
+    read_pairs(j.at("phone_numbers"), "id", s.phone_numbers);
+    read_pairs(j.at("hours"), "hour", s.hours);
+    const Json& nc = j.at("not_charged");
+    s.not_charged_calls = nc.at("calls").get<std::uint64_t>();
+    s.not_charged_cost = nc.at("cost").get<double>();
+    for (const Json& id : nc.at("ids")) s.not_charged_ids.push_back(id.get<std::string>());
+    s.ids_truncated = nc.at("ids_truncated").get<bool>();
+    s.total_cost = j.at("cost").at("total").get<double>();
+    s.calls_with_cost = j.at("cost").at("calls_with_cost").get<std::uint64_t>();
+    s.truncated = j.at("truncated").get<bool>();
+    *out = std::move(s);
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    *err = std::string("malformed summary: ") + e.what();
+    return false;
+  }
+}
+
+}  // namespace vapidiag

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs one golden case: the real binary with the case's arguments, compared with the
+# expected stdout, stderr and exit status. Set UPDATE_GOLDEN=1 to rewrite expectations.
+#
+# A case is a folder with:
+#   cmd          the arguments, one per line (may use @DATA@ for tests/data, @CASE@ for the case dir)
+#   stdin        optional: fed to standard input (otherwise /dev/null)
+#   stdout       expected standard output
+#   stderr       optional: expected standard error (checked when present)
+#   status       expected exit status
+set -u
+bin=$1
+case_dir=$(cd "$2" && pwd)
+data_dir=$(cd "$(dirname "$0")/../data" && pwd)
+mapfile -t args < <(sed -e "s|@DATA@|$data_dir|g" -e "s|@CASE@|$case_dir|g" "$case_dir/cmd")
+input=/dev/null
+[ -f "$case_dir/stdin" ] && input="$case_dir/stdin"
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+(cd "$case_dir" && NO_COLOR= COLUMNS=80 "$bin" "${args[@]}" <"$input" >"$out" 2>"$err")
+status=$?
+# Paths in messages depend on where the tree is checked out.
+sed -i "s|$data_dir|@DATA@|g" "$out" "$err"
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+  cp "$out" "$case_dir/stdout"
+  echo "$status" >"$case_dir/status"
+  [ -f "$case_dir/stderr" ] || [ -s "$err" ] && cp "$err" "$case_dir/stderr"
+  exit 0
+fi
+fail=0
+if ! diff -u "$case_dir/stdout" "$out"; then echo "golden: stdout differs"; fail=1; fi
+if [ -f "$case_dir/stderr" ] && ! diff -u "$case_dir/stderr" "$err"; then echo "golden: stderr differs"; fail=1; fi
+want=$(cat "$case_dir/status")
+if [ "$status" != "$want" ]; then echo "golden: exit status $status, expected $want"; fail=1; fi
+exit $fail
