@@ -32,6 +32,11 @@ std::string_view fallback_for(std::string_view c) {
   return "the assistant's fallback settings";
 }
 
+std::string lower_first(std::string s) {
+  if (s.size() > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z')) s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
 std::string provider_name(const Classification& c) {
   if (c.provider_info) return std::string(c.provider_info->name);
   if (!c.provider.empty()) return std::string(c.provider);
@@ -99,7 +104,7 @@ std::string render_fix(const Classification& c) {
     return "Vapi's side: the error came back while Vapi was using its own " + name +
            " access, so nothing in your account caused it and Vapi typically does not bill the call. Retry, and "
            "send repeated cases with their call IDs (vapidiag summary --ids) to Vapi support. If the assistant uses "
-           "your own " + name + " key after all: " + fix;
+           "your own " + name + " key after all: " + lower_first(fix);
   }
   if (tagged_vapi) {
     return "Vapi's side: Vapi typically does not bill the call. Retry, and send repeated cases with their call IDs "
