@@ -45,7 +45,7 @@ def messages(start, secs, opts):
     msgs = [{"role": "system", "message": "<system prompt>", "time": start, "secondsFromStart": 0}]
     t = start + 1200; sfs = 1.2; speaker = "bot"; n = 0
     limit = start + secs * 1000
-    while t + 2500 < limit and n < 14:
+    while t + 2500 < limit and n < 80:
         if speaker == "user" and opts.get("no_user"): break
         d = rnd.randint(1500, 5000)
         m = {"role": speaker, "message": "<%s turn %d>" % (speaker, n), "time": t, "endTime": t + d,
@@ -60,6 +60,7 @@ def messages(start, secs, opts):
                      "secondsFromStart": round(sfs, 2), "duration": 2100})
     return msgs
 
+rnd.shuffle(PLAN)
 calls = []
 for i, (reason, secs, emsg, opts) in enumerate(PLAN):
     created = base + datetime.timedelta(minutes=37 * i, seconds=rnd.randint(0, 50))

@@ -54,13 +54,6 @@ std::string expected_component(const std::string& code) {
   return "llm";
 }
 
-bool provider_scoped(const std::string& code) {
-  return code.rfind("pipeline-error-", 0) == 0 ||
-         code.rfind("call.in-progress.error-vapifault-", 0) == 0 &&
-             expected_component(code) != "llm" ||  // infra codes handled below
-         code.rfind("call.in-progress.error-providerfault-", 0) == 0;
-}
-
 }  // namespace
 
 TEST_CASE("every official code is classified by a row or a specific pattern", "[table]") {

@@ -34,6 +34,10 @@ class Summary {
   static constexpr std::size_t kMaxIds = 100000;
 
   void add_call(const CallRecord& rec, const Classification& c);
+  // Per-call finding ids and whether the evidence changed the symptom.
+  void add_findings(const std::vector<std::string_view>& ids, bool symptom_changed);
+  // Bucket width for burst detection; summaries merge only with equal widths.
+  std::int64_t burst_window_ms = 60000;
   void add_read_stats(const ReadStats& s, std::uint64_t files);
   void merge(const Summary& o);
 
@@ -53,6 +57,10 @@ class Summary {
   std::map<std::string, CountPair, std::less<>> assistants;
   std::map<std::string, CountPair, std::less<>> phone_numbers;
   std::map<std::string, CountPair, std::less<>> hours;  // "YYYY-MM-DDTHH" (UTC) -> calls
+  std::map<std::string, std::uint64_t, std::less<>> findings;  // finding id -> calls
+  std::uint64_t symptom_changed = 0;  // calls whose evidence points to another symptom
+  // Failed calls by "code\tbucket" (bucket = time / burst_window_ms), for bursts.
+  std::map<std::string, std::uint64_t, std::less<>> failure_buckets;
 
   // Calls Vapi typically does not charge for.
   std::uint64_t not_charged_calls = 0;

@@ -63,11 +63,34 @@ struct Hint {
   std::string_view suggestions;  // comma-separated codes
 };
 
+// An evidence-based finding (data/findings.tsv).
+struct FindingDef {
+  std::string_view id;
+  std::string_view severity;  // info, warning, error
+  std::string_view applies;   // comma-separated code globs the finding can refine
+  Symptom evidence_symptom;   // Unknown when the finding does not change the symptom
+  std::string_view title;
+  std::string_view explanation;
+};
+
+// A tunable threshold of the findings (data/thresholds.tsv); also a command-line flag.
+struct Threshold {
+  std::string_view name;
+  double value;
+  std::string_view unit;
+  std::string_view description;
+};
+
 std::span<const CodeRow> code_rows();          // sorted by code
 std::span<const PatternRow> pattern_rows();    // in match order: specific rows first
 std::span<const Provider> providers();         // sorted by slug
 std::span<const KnownCode> known_codes();      // sorted by code
 std::span<const Hint> hints();                 // sorted by code
+std::span<const FindingDef> finding_defs();    // in file order
+std::span<const Threshold> thresholds();       // in file order
+const FindingDef* find_finding(std::string_view id);
+// True when some glob of the comma-separated list matches code.
+bool applies_to(std::string_view globs, std::string_view code);
 
 const CodeRow* find_code_row(std::string_view code);
 const KnownCode* find_known(std::string_view code);

@@ -67,6 +67,14 @@ void explain_text(const Classification& c, Context& ctx) {
   std::string how(to_string(c.matched_by));
   if (c.matched_by == MatchKind::Pattern || c.matched_by == MatchKind::Decoded) how += " " + std::string(c.rule);
   if (c.matched_by == MatchKind::Alias) how += " of " + std::string(c.rule);
+  std::string refined;
+  for (const FindingDef& f : finding_defs()) {
+    if (f.id.substr(0, 8) == "summary." || !applies_to(f.applies, c.code)) continue;
+    // Only a call Vapi does not charge for can be billed by mistake.
+    if (f.id == "credit-candidate" && c.charged) continue;
+    refined += (refined.empty() ? "" : ", ") + std::string(f.id);
+  }
+  if (!refined.empty()) field(ctx, "evidence", "call logs can refine this diagnosis: " + refined);
   field(ctx, "matched", how, st.dim());
   field(ctx, "docs", c.docs, st.blue());
 }

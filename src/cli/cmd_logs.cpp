@@ -10,6 +10,7 @@
 
 #include "../glob.hpp"
 #include "logs.hpp"
+#include "vapidiag/findings.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/summary.hpp"
 #include "vapidiag/table.hpp"
@@ -52,8 +53,8 @@ struct Filter {
     return symptom || fault || !component.empty() || !code_glob.empty() || since != kNoTime || until != kNoTime ||
            failures_only;
   }
-  bool match(const CallRecord& rec, const Classification& c) const {
-    if (symptom && c.symptom != *symptom) return false;
+  bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const {
+    if (symptom && c.symptom != *symptom && by_evidence != *symptom) return false;
     if (fault && c.fault != *fault) return false;
     if (!component.empty() && c.component != component) return false;
     if (failures_only && c.fault == Fault::Normal) return false;
@@ -76,23 +77,37 @@ std::int64_t parse_time_option(const std::string& s) {
   return t;
 }
 
-using CallHandler = std::function<void(const CallRecord&, const Classification&, const RecordPos&)>;
+// What the commands get for each call that passes the filters.
+struct Diagnosis {
+  const CallRecord& rec;
+  const Classification& c;
+  const std::vector<Finding>& findings;
+  Symptom by_evidence;
+  const RecordPos& pos;
+};
+using CallHandler = std::function<void(const Diagnosis&)>;
 
 class LogSink final : public RecordSink {
  public:
-  LogSink(Context& ctx, const Filter& filter, CallHandler handler)
-      : ctx_(ctx), filter_(filter), handler_(std::move(handler)), start_(std::chrono::steady_clock::now()) {}
+  LogSink(Context& ctx, const Filter& filter, const Thresholds& thresholds, CallHandler handler)
+      : ctx_(ctx),
+        filter_(filter),
+        thresholds_(thresholds),
+        handler_(std::move(handler)),
+        start_(std::chrono::steady_clock::now()) {}
 
   void set_file(std::string_view name) { file_ = name; }
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
     const std::string_view code = normalize_code(rec.ended_reason, buf_.data(), buf_.size());
     const Classification c = classify(code);
-    if (!filter_.match(rec, c)) {
+    find_call_findings(rec, c, thresholds_, findings_);
+    const Symptom by_evidence = evidence_symptom(c, findings_);
+    if (!filter_.match(rec, c, by_evidence)) {
       ++filtered_out;
       return;
     }
-    handler_(rec, c, pos);
+    handler_(Diagnosis{rec, c, findings_, by_evidence, pos});
   }
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     ++bad_records;
@@ -142,7 +157,9 @@ class LogSink final : public RecordSink {
  private:
   Context& ctx_;
   const Filter& filter_;
+  const Thresholds& thresholds_;
   CallHandler handler_;
+  std::vector<Finding> findings_;
   std::string_view file_;
   std::array<char, 256> buf_{};
   std::chrono::steady_clock::time_point start_, last_progress_{};
@@ -175,6 +192,12 @@ bool make_filter(const LogOptions& o, Context& ctx, Filter* f) {
   return true;
 }
 
+Thresholds make_thresholds(const LogOptions& o) {
+  Thresholds t;
+  for (const auto& [name, value] : o.thresholds) t.set(name, value);
+  return t;
+}
+
 RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, CallHandler handler) {
   RunResult r;
   std::vector<std::string> files = o.files;
@@ -188,7 +211,8 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, C
   }
   ReadOptions ro;
   ro.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
-  LogSink sink(ctx, filter, std::move(handler));
+  const Thresholds thresholds = make_thresholds(o);
+  LogSink sink(ctx, filter, thresholds, std::move(handler));
   for (const std::string& f : files) {
     if (sink.stop_requested()) break;
     const std::string name = f == "-" ? "<stdin>" : f;
@@ -217,6 +241,15 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
   app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  for (const Threshold& t : thresholds()) {
+    double& v = o.thresholds[std::string(t.name)];
+    v = t.value;
+    app.add_option("--" + std::string(t.name), v,
+                   "Finding threshold (" + std::string(t.unit) + "): " + std::string(t.description))
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber)
+        ->group("Finding thresholds");
+  }
 }
 
 int input_exit(const RunResult& r) { return (r.stats.file_errors || r.stats.unreadable) ? kExitInput : kExitOk; }
@@ -237,7 +270,10 @@ Json duration_json(const CallRecord& rec) {
 
 Json str_or_null(std::string_view s) { return s.empty() ? Json(nullptr) : Json(std::string(s)); }
 
-Json call_json(const CallRecord& rec, const Classification& c, std::string_view file, const RecordPos& pos) {
+Json call_json(const Diagnosis& d, std::string_view file) {
+  const CallRecord& rec = d.rec;
+  const Classification& c = d.c;
+  const RecordPos& pos = d.pos;
   Json j;
   j["id"] = str_or_null(rec.id);
   const std::int64_t t = call_time(rec);
@@ -249,6 +285,18 @@ Json call_json(const CallRecord& rec, const Classification& c, std::string_view 
   const Json cj = classification_json(c);
   for (auto it = cj.begin(); it != cj.end(); ++it) j[it.key()] = *it;
   j["fix_short"] = render_fix_short(c);
+  j["evidence_symptom"] = std::string(to_string(d.by_evidence));
+  Json fs = Json::array();
+  for (const Finding& f : d.findings) {
+    Json evj = Json::array();
+    for (const Evidence& e : f.evidence) evj.push_back(Json{{"field", e.field}, {"value", e.value}});
+    fs.push_back(Json{{"id", std::string(f.def->id)},
+                      {"severity", std::string(f.def->severity)},
+                      {"title", std::string(f.def->title)},
+                      {"message", f.message},
+                      {"evidence", evj}});
+  }
+  j["findings"] = fs;
   j["started_at"] = rec.started_at == kNoTime ? Json(nullptr) : Json(format_iso8601(rec.started_at));
   j["ended_at"] = rec.ended_at == kNoTime ? Json(nullptr) : Json(format_iso8601(rec.ended_at));
   j["user_turns"] = rec.user_turns;
@@ -270,7 +318,7 @@ Json call_json(const CallRecord& rec, const Classification& c, std::string_view 
 
 constexpr const char* kCsvColumns[] = {
     "id", "time", "duration_s", "type", "ended_reason", "symptom", "fault", "component", "provider", "status",
-    "retry", "charged", "matched_by", "fix_short", "ended_message", "user_turns", "bot_turns", "last_speaker",
+    "retry", "charged", "matched_by", "fix_short", "evidence_symptom", "findings", "ended_message", "user_turns", "bot_turns", "last_speaker",
     "cost", "phone_call_provider", "assistant_id", "phone_number_id", "transfer_destination", "file", "record"};
 
 std::string cell(const Json& v) {
@@ -313,7 +361,9 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
   }
   if (json) ctx.out.write("[");
   const Style& st = ctx.style;
-  auto handler = [&](const CallRecord& rec, const Classification& c, const RecordPos& pos) {
+  auto handler = [&](const Diagnosis& d) {
+    const CallRecord& rec = d.rec;
+    const Classification& c = d.c;
     ++rows;
     if (o.format == "text") {
       const std::int64_t t = call_time(rec);
@@ -328,9 +378,18 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       ctx.out.line("  fix: " + wrap(render_fix_short(c), 74, 80, 7));
       if (!rec.ended_message.empty())
         ctx.out.line("  endedMessage: " + wrap(rec.ended_message, 64, 80, 16));
+      if (d.by_evidence != c.symptom)
+        ctx.out.line("  " + std::string(st.yellow()) + "evidence: " + std::string(to_string(d.by_evidence)) +
+                     std::string(st.reset()) + " (the code alone says " + std::string(to_string(c.symptom)) + ")");
+      for (const Finding& f : d.findings) {
+        const std::string_view sev = f.def->severity;
+        const std::string_view color = sev == "error" ? st.red() : sev == "warning" ? st.yellow() : st.cyan();
+        ctx.out.line("  " + std::string(color) + std::string(sev) + std::string(st.reset()) + " " +
+                     std::string(f.def->id) + ": " + wrap(f.message, 60, 80, 4));
+      }
       return;
     }
-    const Json j = call_json(rec, c, current_file, pos);
+    const Json j = call_json(d, current_file);
     if (json) {
       ctx.out.write(rows == 1 ? "\n" : ",\n");
       ctx.out.write(j.dump());
@@ -341,7 +400,10 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       for (const char* col : kCsvColumns) {
         std::string v;
         if (std::string_view(col) == "file") v = current_file;
-        else if (std::string_view(col) == "record") v = std::to_string(pos.record);
+        else if (std::string_view(col) == "record") v = std::to_string(d.pos.record);
+        else if (std::string_view(col) == "findings") {
+          for (const Finding& f : d.findings) v += (v.empty() ? "" : ";") + std::string(f.def->id);
+        }
         else v = cell(j[col]);
         if (!line.empty() || col != kCsvColumns[0]) line += csv ? "," : "\t";
         line += csv ? csv_field(v) : tsv_field(v);
@@ -471,6 +533,24 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     }
     out.push_back(t);
   }
+  if (!s.findings.empty()) {
+    Table t{"Findings from the call records (beyond the endedReason)", {"finding", "calls", "what it means"}, {}, {}};
+    for (const auto& [id, n] : top_of(s.findings, SIZE_MAX, [](std::uint64_t v) { return v; })) {
+      const FindingDef* def = find_finding(id);
+      t.rows.push_back({id, with_commas(n), def ? std::string(def->title) : std::string()});
+    }
+    out.push_back(t);
+  }
+  {
+    Thresholds th;
+    for (const auto& [name, value] : o.thresholds) th.set(name, value);
+    const auto cross = find_cross_findings(s, th);
+    if (!cross.empty()) {
+      Table t{"Findings across calls", {"finding", "details"}, {}, {}};
+      for (const CrossFinding& f : cross) t.rows.push_back({std::string(f.def->id), f.message});
+      out.push_back(t);
+    }
+  }
   std::vector<std::pair<std::string, std::uint64_t>> unknown;
   for (const auto& [code, n] : s.codes) {
     std::array<char, 256> buf{};
@@ -516,21 +596,27 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
     std::vector<std::size_t> w(t.header.size(), 0);
     for (std::size_t i = 0; i < t.header.size(); ++i) w[i] = t.header[i].size();
     for (const auto& r : t.rows)
-      for (std::size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-    for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
-      const auto& r = t.rows[ri];
+      for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    auto is_numeric = [](const std::string& v) {
+      return !v.empty() && std::isdigit(static_cast<unsigned char>(v[0])) != 0 &&
+             v.find_first_not_of("0123456789,.%") == std::string::npos;
+    };
+    auto render_row = [&](const std::vector<std::string>& r, bool header) {
       std::string line = "  ";
       for (std::size_t i = 0; i < r.size(); ++i) {
         std::string v = r[i];
-        const bool numeric = i > 0 && !v.empty() && (std::isdigit(static_cast<unsigned char>(v[0])) != 0);
-        if (i + 1 < r.size()) {
-          if (numeric) v.insert(0, w[i] - v.size(), ' ');
-          else v.append(w[i] - v.size(), ' ');
-          line += v + "  ";
-        } else {
-          line += v;
-        }
+        const bool last = i + 1 == r.size();
+        const bool numeric = header ? (i > 0 && !t.rows.empty() && is_numeric(t.rows[0][i])) : is_numeric(v);
+        if (numeric) v.insert(0, w[i] - std::min(w[i], v.size()), ' ');
+        else if (!last) v.append(w[i] - std::min(w[i], v.size()), ' ');
+        line += v;
+        if (!last) line += "  ";
       }
+      return line;
+    };
+    ctx.out.line(std::string(st.dim()) + render_row(t.header, true) + std::string(st.reset()));
+    for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
+      std::string line = render_row(t.rows[ri], false);
       if (ctx.env.out_is_tty && ri < t.bars.size())
         line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) + std::string(st.reset());
       ctx.out.line(line);
@@ -685,14 +771,25 @@ int run_summary(const LogOptions& o, Context& ctx) {
         rc = kExitInput;
         continue;
       }
+      if (total.files && part.burst_window_ms != total.burst_window_ms) {
+        ctx.err.line("vapidiag: " + f + ": error: written with another --burst-window-s; summaries merge only with equal windows");
+        rc = kExitInput;
+        continue;
+      }
+      if (!total.files) total.burst_window_ms = part.burst_window_ms;
       total.merge(part);
     }
   } else {
     Filter filter;
     if (!make_filter(o, ctx, &filter)) return kExitUsage;
+    total.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
+    std::vector<std::string_view> ids;
     RunResult r = read_inputs(o, ctx, filter,
-                              [&](const CallRecord& rec, const Classification& c, const RecordPos&) {
-                                total.add_call(rec, c);
+                              [&](const Diagnosis& d) {
+                                total.add_call(d.rec, d.c);
+                                ids.clear();
+                                for (const Finding& f : d.findings) ids.push_back(f.def->id);
+                                total.add_findings(ids, d.by_evidence != d.c.symptom);
                               });
     if (r.usage_error) return kExitUsage;
     total.add_read_stats(r.stats, r.files);
@@ -749,9 +846,9 @@ int run_check(const LogOptions& o, Context& ctx) {
   Filter filter;
   if (!make_filter(o, ctx, &filter)) return kExitUsage;
   std::uint64_t calls = 0, matched = 0;
-  RunResult r = read_inputs(o, ctx, filter, [&](const CallRecord&, const Classification& c, const RecordPos&) {
+  RunResult r = read_inputs(o, ctx, filter, [&](const Diagnosis& d) {
     ++calls;
-    if (fail[static_cast<std::size_t>(c.fault)]) ++matched;
+    if (fail[static_cast<std::size_t>(d.c.fault)]) ++matched;
   });
   if (r.usage_error) return kExitUsage;
   if ((r.stats.unreadable || r.stats.file_errors) && !o.ignore_bad_records) {

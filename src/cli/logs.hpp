@@ -2,6 +2,7 @@
 // The call-log commands: diagnose, summary, check. They share input handling,
 // filters and error reporting (cmd_logs.cpp).
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct LogOptions {
   std::string symptom, fault, component, code_glob, since, until;
   bool failures_only = false;
   double max_record_mb = 64;
+  std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each
   // summary
   std::string by = "day";
   std::size_t top = 10;

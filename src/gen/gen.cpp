@@ -4,6 +4,7 @@
 // usage: vapidiag_gen DATA_DIR OUTPUT_FILE
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -310,6 +311,40 @@ int main(int argc, char** argv) {
     if (ok) hints[c] = "{" + lit(c) + ", " + lit(l.cols[1]) + "}";
   }
 
+  // Findings and their thresholds.
+  std::vector<std::string> findings, thresholds;
+  {
+    std::set<std::string> ids;
+    for (const Line& l : read_rows(dir, "findings.tsv", 6)) {
+      bool ok = valid_code(l.cols[0], false);
+      if (!ok) fail(l.file, l.number, "invalid finding id '" + l.cols[0] + "'");
+      if (!ids.insert(l.cols[0]).second) fail(l.file, l.number, "duplicate finding '" + l.cols[0] + "'"), ok = false;
+      if (l.cols[1] != "info" && l.cols[1] != "warning" && l.cols[1] != "error")
+        fail(l.file, l.number, "severity must be info, warning or error"), ok = false;
+      std::stringstream ss(l.cols[2]);
+      std::string g;
+      while (std::getline(ss, g, ','))
+        if (!valid_code(g, true)) fail(l.file, l.number, "invalid code glob '" + g + "'"), ok = false;
+      int sym = l.cols[3] == "-" ? 6 : index_of(vapidiag::kSymptomNames, l.cols[3]);
+      if (sym < 0) fail(l.file, l.number, "unknown symptom '" + l.cols[3] + "'"), ok = false;
+      ok = check_text(l, 4, false) && check_text(l, 5, false) && ok;
+      if (ok)
+        findings.push_back("{" + lit(l.cols[0]) + ", " + lit(l.cols[1]) + ", " + lit(l.cols[2]) + ", Symptom::" +
+                           std::string(kSymptomEnum[static_cast<std::size_t>(sym)]) + ", " + lit(l.cols[4]) + ", " +
+                           lit(l.cols[5]) + "}");
+    }
+    std::set<std::string> names;
+    for (const Line& l : read_rows(dir, "thresholds.tsv", 4)) {
+      bool ok = valid_code(l.cols[0], false) && names.insert(l.cols[0]).second;
+      if (!ok) fail(l.file, l.number, "invalid or duplicate threshold name '" + l.cols[0] + "'");
+      char* end = nullptr;
+      const double v = std::strtod(l.cols[1].c_str(), &end);
+      if (!end || *end || !(v >= 0)) fail(l.file, l.number, "default must be a non-negative number"), ok = false;
+      if (ok)
+        thresholds.push_back("{" + lit(l.cols[0]) + ", " + l.cols[1] + ", " + lit(l.cols[2]) + ", " + lit(l.cols[3]) + "}");
+    }
+  }
+
   // Every published code must be explained by a row, an alias or a specific pattern.
   for (const auto& [code, init] : known) {
     if (code_rows.count(code)) continue;
@@ -340,6 +375,10 @@ int main(int argc, char** argv) {
   for (const auto& [c, init] : known) out << "    " << init << ",\n";
   out << "};\ninline constexpr Hint kHints[] = {\n";
   for (const auto& [c, init] : hints) out << "    " << init << ",\n";
+  out << "};\ninline constexpr FindingDef kFindingDefs[] = {\n";
+  for (const std::string& f : findings) out << "    " << f << ",\n";
+  out << "};\ninline constexpr Threshold kThresholds[] = {\n";
+  for (const std::string& t : thresholds) out << "    " << t << ",\n";
   out << "};\n}  // namespace generated\n";
 
   const std::string path = argv[2];

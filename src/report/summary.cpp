@@ -63,6 +63,14 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
     if (first_time == kNoTime || t < first_time) first_time = t;
     if (last_time == kNoTime || t > last_time) last_time = t;
   }
+  if (t != kNoTime && failure && burst_window_ms > 0) {
+    std::int64_t bucket = t / burst_window_ms;
+    if (t < 0 && t % burst_window_ms) --bucket;
+    std::string key = rec.ended_reason;
+    key += '\t';
+    key += std::to_string(bucket);
+    bump(failure_buckets, key, std::uint64_t{1});
+  }
   if (rec.has_cost) {
     total_cost += rec.cost;
     ++calls_with_cost;
@@ -73,6 +81,11 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
     if (not_charged_ids.size() < kMaxIds) not_charged_ids.push_back(rec.id.empty() ? "(no id)" : rec.id);
     else ids_truncated = true;
   }
+}
+
+void Summary::add_findings(const std::vector<std::string_view>& ids, bool changed) {
+  for (std::string_view id : ids) bump(findings, id, std::uint64_t{1});
+  if (changed) ++symptom_changed;
 }
 
 void Summary::add_read_stats(const ReadStats& s, std::uint64_t n_files) {
@@ -90,6 +103,9 @@ void Summary::merge(const Summary& o) {
   for (const auto& [k, v] : o.assistants) bump(assistants, k, v);
   for (const auto& [k, v] : o.phone_numbers) bump(phone_numbers, k, v);
   for (const auto& [k, v] : o.hours) bump(hours, k, v);
+  for (const auto& [k, v] : o.findings) bump(findings, k, v);
+  for (const auto& [k, v] : o.failure_buckets) bump(failure_buckets, k, v);
+  symptom_changed += o.symptom_changed;
   not_charged_calls += o.not_charged_calls;
   not_charged_cost += o.not_charged_cost;
   for (const std::string& id : o.not_charged_ids) {
@@ -152,6 +168,17 @@ std::string Summary::to_json() const {
   j["assistants"] = pairs_json(assistants, "id");
   j["phone_numbers"] = pairs_json(phone_numbers, "id");
   j["hours"] = pairs_json(hours, "hour");
+  Json fj = Json::object();
+  for (const auto& [k, v] : findings) fj[k] = v;
+  j["findings"] = fj;
+  j["symptom_changed_by_evidence"] = symptom_changed;
+  j["burst_window_ms"] = burst_window_ms;
+  Json fb = Json::array();
+  for (const auto& [k, v] : failure_buckets) {
+    const std::size_t tab = k.find('\t');
+    fb.push_back(Json{{"code", k.substr(0, tab)}, {"bucket", std::stoll(k.substr(tab + 1))}, {"calls", v}});
+  }
+  j["failure_buckets"] = fb;
   j["not_charged"] = Json{{"calls", not_charged_calls},
                           {"cost", round6(not_charged_cost)},
                           {"ids", not_charged_ids},
@@ -205,6 +232,13 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     read_pairs(j.at("assistants"), "id", s.assistants);
     read_pairs(j.at("phone_numbers"), "id", s.phone_numbers);
     read_pairs(j.at("hours"), "hour", s.hours);
+    for (auto it = j.at("findings").begin(); it != j.at("findings").end(); ++it)
+      s.findings[it.key()] = it->get<std::uint64_t>();
+    s.symptom_changed = j.at("symptom_changed_by_evidence").get<std::uint64_t>();
+    s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
+    for (const Json& b : j.at("failure_buckets"))
+      s.failure_buckets[b.at("code").get<std::string>() + "\t" + std::to_string(b.at("bucket").get<std::int64_t>())] =
+          b.at("calls").get<std::uint64_t>();
     const Json& nc = j.at("not_charged");
     s.not_charged_calls = nc.at("calls").get<std::uint64_t>();
     s.not_charged_cost = nc.at("cost").get<double>();

@@ -1,0 +1,56 @@
+#pragma once
+// Findings: what a call record shows beyond its endedReason. Definitions (ids,
+// severities, texts) live in data/findings.tsv, thresholds in data/thresholds.tsv.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vapidiag/call_record.hpp"
+#include "vapidiag/classification.hpp"
+#include "vapidiag/table.hpp"
+
+namespace vapidiag {
+
+struct Evidence {
+  std::string field;  // the call field the finding read, e.g. "artifact.transfers[0].status"
+  std::string value;  // its value, as text
+};
+
+struct Finding {
+  const FindingDef* def = nullptr;
+  std::string message;  // one line about this call
+  std::vector<Evidence> evidence;
+};
+
+// Threshold values by name, starting from the defaults of data/thresholds.tsv.
+class Thresholds {
+ public:
+  Thresholds();
+  double get(std::string_view name) const;
+  bool set(std::string_view name, double value);  // false for an unknown name
+
+ private:
+  std::vector<std::pair<std::string_view, double>> values_;
+};
+
+// The findings for one call, appended to out (cleared first).
+void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
+                        std::vector<Finding>& out);
+
+class Summary;
+
+// A finding across many calls (data/findings.tsv ids starting with "summary.").
+struct CrossFinding {
+  const FindingDef* def = nullptr;
+  std::string message;
+  std::string subject;  // the code, assistant or number concerned
+  std::uint64_t calls = 0;
+};
+std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds& t);
+
+// The symptom the evidence points to: that of the first finding that changes it,
+// else the code's own.
+Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& findings);
+
+}  // namespace vapidiag

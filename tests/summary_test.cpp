@@ -1,0 +1,108 @@
+// Summaries: accounting, JSON round trip, and merging shards exactly like one run.
+
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "vapidiag/matcher.hpp"
+#include "vapidiag/summary.hpp"
+#include "vapidiag/table.hpp"
+
+using namespace vapidiag;
+
+namespace {
+
+std::vector<CallRecord> make_calls(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::string_view> codes;
+  for (const KnownCode& k : known_codes()) codes.push_back(k.code);
+  codes.push_back("pipeline-error-acme-voice-failed");
+  codes.push_back("totally-unknown-code");
+  std::vector<CallRecord> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    CallRecord r;
+    r.id = "call-" + std::to_string(i);
+    r.has_ended_reason = true;
+    r.ended_reason = std::string(rng() % 3 ? std::string_view("customer-ended-call") : codes[rng() % codes.size()]);
+    r.started_at = 1719700000000 + static_cast<std::int64_t>(rng() % (86400000ull * 3));
+    r.ended_at = r.started_at + static_cast<std::int64_t>(rng() % 600000);
+    r.assistant_id = "asst-" + std::to_string(rng() % 5);
+    if (rng() % 4) r.phone_number_id = "num-" + std::to_string(rng() % 3);
+    if (rng() % 2) {
+      r.has_cost = true;
+      r.cost = static_cast<double>(rng() % 1000) / 1000.0;
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+Summary run(const std::vector<CallRecord>& calls, std::size_t from, std::size_t to) {
+  Summary s;
+  ReadStats st;
+  for (std::size_t i = from; i < to; ++i) {
+    s.add_call(calls[i], classify(calls[i].ended_reason));
+    s.add_findings({"slow-turns"}, i % 7 == 0);
+    ++st.records;
+    ++st.calls;
+  }
+  st.not_ended = 2;
+  st.records += 2;
+  s.add_read_stats(st, 1);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("merging shard summaries equals summarising everything at once", "[summary]") {
+  const auto calls = make_calls(5000, 7);
+  Summary whole = run(calls, 0, calls.size());
+  whole.files = 3;
+  Summary merged;
+  // Uneven shards, merged through their JSON form as the CLI does.
+  const std::size_t cuts[] = {0, 1234, 4000, calls.size()};
+  for (int i = 0; i < 3; ++i) {
+    const Summary shard = run(calls, cuts[i], cuts[i + 1]);
+    Summary back;
+    std::string err;
+    REQUIRE(Summary::from_json(shard.to_json(), &back, &err));
+    merged.merge(back);
+  }
+  whole.stats.not_ended = 6;
+  whole.stats.records = whole.stats.calls + 6;
+  CHECK(merged.to_json() == whole.to_json());
+  CHECK(merged.stats.records == merged.stats.calls + merged.stats.not_ended + merged.stats.skipped +
+                                     merged.stats.unreadable);
+}
+
+TEST_CASE("summary counts add up", "[summary]") {
+  const auto calls = make_calls(1000, 11);
+  const Summary s = run(calls, 0, calls.size());
+  std::uint64_t sym = 0, fault = 0, codes = 0;
+  for (auto n : s.by_symptom) sym += n;
+  for (auto n : s.by_fault) fault += n;
+  for (const auto& [k, v] : s.codes) codes += v;
+  CHECK(sym == 1000);
+  CHECK(fault == 1000);
+  CHECK(codes == 1000);
+  std::uint64_t not_charged = 0;
+  for (const CallRecord& r : calls) not_charged += classify(r.ended_reason).charged ? 0 : 1;
+  CHECK(s.not_charged_calls == not_charged);
+  CHECK(s.not_charged_ids.size() == not_charged);
+}
+
+TEST_CASE("summary JSON is checked when read back", "[summary]") {
+  Summary s;
+  std::string err;
+  CHECK_FALSE(Summary::from_json("[]", &s, &err));
+  CHECK_FALSE(Summary::from_json("{\"vapidiag_summary\": 99}", &s, &err));
+  CHECK(err.find("version 99") != std::string::npos);
+  CHECK_FALSE(Summary::from_json("{\"vapidiag_summary\": 1}", &s, &err));
+  CHECK(err.find("malformed") != std::string::npos);
+  CHECK_FALSE(Summary::from_json("not json", &s, &err));
+}
+
+TEST_CASE("ISO 8601 formatting", "[summary]") {
+  CHECK(format_iso8601(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(format_iso8601(1719717574420) == "2024-06-30T03:19:34.420Z");
+  CHECK(format_iso8601(kNoTime).empty());
+}
