@@ -115,15 +115,18 @@ std::string render_fix(const Classification& c) {
 }
 
 std::string render_fix_short(const Classification& c) {
-  std::string fix = render_fix(c);
-  // The first sentence: up to ". " that is not inside a dotted name like assistant.voice.
-  for (std::size_t i = 0; i + 1 < fix.size(); ++i) {
-    if ((fix[i] == '.' || fix[i] == ';') && fix[i + 1] == ' ') {
-      fix.resize(fix[i] == '.' ? i + 1 : i);
-      break;
-    }
+  const std::string fix = render_fix(c);
+  // The first sentence, and the second too when the first is a bare "Expected." or
+  // "Nothing to change on your side." A sentence ends at ". " (dotted names such as
+  // assistant.voice have no space after the dot).
+  std::size_t cut = 0;
+  for (int sentences = 0; sentences < 2; ++sentences) {
+    const std::size_t end = fix.find(". ", cut);
+    if (end == std::string::npos) return fix;
+    cut = end + 1;
+    if (cut >= 40) break;
   }
-  return fix;
+  return fix.substr(0, cut);
 }
 
 }  // namespace vapidiag

@@ -366,6 +366,7 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
     const Classification& c = d.c;
     ++rows;
     if (o.format == "text") {
+      if (rows > 1) ctx.out.write("\n");
       const std::int64_t t = call_time(rec);
       std::string line = std::string(st.bold()) + (rec.id.empty() ? "(no id)" : rec.id) + std::string(st.reset());
       line += "  " + (t == kNoTime ? std::string("-") : format_iso8601(t)) + "  " + duration_text(rec);
@@ -384,8 +385,9 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       for (const Finding& f : d.findings) {
         const std::string_view sev = f.def->severity;
         const std::string_view color = sev == "error" ? st.red() : sev == "warning" ? st.yellow() : st.cyan();
+        const std::size_t prefix = 2 + sev.size() + 1 + f.def->id.size() + 2;
         ctx.out.line("  " + std::string(color) + std::string(sev) + std::string(st.reset()) + " " +
-                     std::string(f.def->id) + ": " + wrap(f.message, 60, 80, 4));
+                     std::string(f.def->id) + ": " + wrap(f.message, prefix < 60 ? 80 - prefix : 20, 80, 4));
       }
       return;
     }

@@ -1,0 +1,199 @@
+#pragma once
+// Private to the reader: the record framer. It finds where each record of a call log
+// begins and ends without parsing it: it tracks string state (with backslash escapes)
+// and {}/[] depth across chunk boundaries, counts lines, recognises the input's shape
+// (top-level values, arrays of calls, {"results": [...]} exports) and cuts off broken
+// records so that one bad record never swallows the rest of the input.
+//
+// The reference implementation is a byte-at-a-time state machine (framer.cpp). Inside a
+// record, a block scanner (block_scan.hpp, compiled once per instruction set) takes
+// over and handles 64 bytes at a time with bitmasks. A block scanner only advances
+// through blocks in which nothing but string/escape/depth bookkeeping happens; any
+// block that holds something the state machine would act on (a raw newline in a
+// string, a backslash outside one, a newline inside a record of a line-delimited input,
+// '{' in column 1, very deep nesting) is handed back to the state machine. Both paths
+// therefore produce the same records and the same reports, whatever the chunking.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vapidiag::reader_detail {
+
+// Readable bytes the caller keeps after the data it hands to the framer (block scanners
+// load whole 64-byte blocks; simdjson needs SIMDJSON_PADDING too).
+inline constexpr std::size_t kPadding = 64;
+// Records nested deeper than this are reported instead of parsed.
+inline constexpr std::int64_t kMaxDepth = 1024;
+
+enum class Kernel : std::uint8_t { Auto, Scalar, Portable, Sse, Avx2 };
+const char* kernel_name(Kernel k);
+bool kernel_supported(Kernel k);
+// The kernel Auto stands for: the best one this CPU runs, unless overridden.
+Kernel resolve_kernel(Kernel k);
+// Process-wide override of what Auto means (tests and benchmarks). Not thread-safe.
+void set_kernel_override(Kernel k);
+
+enum class LineMode : std::uint8_t {
+  Unknown,  // no record completed yet
+  Lines,    // the first record fit on one line: a newline inside a record cuts it off
+  Multi,    // pretty-printed: a '{' in column 1 inside a record starts a new one
+};
+
+// The part of the framer's state that block scanners read and advance.
+struct ScanState {
+  std::int64_t depth = 0;  // open containers (absolute)
+  std::int64_t base = 0;   // depth at which records start (0 top level, 1 in an array...)
+  std::uint64_t line = 1;
+  std::uint64_t line_start = 0;  // offset of the current line's first byte
+  bool in_string = false;
+  bool escape = false;  // inside a string, the previous byte was an escaping backslash
+  bool ended = false;   // set by a block scanner when the record closed
+  LineMode mode = LineMode::Unknown;
+};
+
+// Scans [pos, end) of a record, whose bytes are at buf[offset - buf_offset], a block at
+// a time. Returns where it stopped: end, one past the record's closing byte (and sets
+// st.ended), or the start of a block the byte-wise state machine must handle.
+using BlockScanner = std::uint64_t (*)(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
+                                       std::uint64_t pos, std::uint64_t end);
+BlockScanner block_scanner(Kernel k);  // nullptr for Scalar or an unsupported kernel
+
+// Bitmasks of one 64-byte block (bit i = byte i).
+struct Masks {
+  std::uint64_t backslash;
+  std::uint64_t quote;
+  std::uint64_t open;   // '{' or '['
+  std::uint64_t close;  // '}' or ']'
+  std::uint64_t newline;
+};
+
+// Defined in the instruction-set specific files.
+std::uint64_t scan_blocks_portable(ScanState&, const std::uint8_t*, std::uint64_t, std::uint64_t,
+                                   std::uint64_t);
+#if defined(__x86_64__) || defined(_M_X64)
+#define VAPIDIAG_X86_KERNELS 1
+std::uint64_t scan_blocks_sse(ScanState&, const std::uint8_t*, std::uint64_t, std::uint64_t, std::uint64_t);
+std::uint64_t scan_blocks_avx2(ScanState&, const std::uint8_t*, std::uint64_t, std::uint64_t, std::uint64_t);
+#endif
+
+struct Where {
+  std::uint64_t offset = 0;
+  std::uint64_t line = 0;
+  std::uint64_t column = 0;
+};
+
+class FrameHandler {
+ public:
+  virtual ~FrameHandler() = default;
+  // A complete object record; the bytes stay valid (with kPadding after them) during the
+  // call. Return false to stop.
+  virtual bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) = 0;
+  // Something counted as one unreadable record. Return false to stop.
+  virtual bool on_bad(const Where& where, std::string_view message) = 0;
+  // The input is not JSON at all; the framer stops.
+  virtual void on_not_json(std::string_view message) = 0;
+};
+
+class Framer {
+ public:
+  Framer(FrameHandler& handler, std::size_t max_record_bytes, Kernel kernel = Kernel::Auto);
+
+  // Scan the input up to offset `end`. buf holds the input from buf_offset on (at least
+  // from keep_from()), followed by kPadding readable bytes. The first call must hold at
+  // least 3 bytes unless the input is shorter (byte order mark).
+  void feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
+  // The input ended at `end` (everything fed): report what is left open.
+  void finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
+  // First offset the caller must still hold before the next feed(). A record that grew
+  // past max_record_bytes is dropped here (and reported when it ends).
+  std::uint64_t keep_from(std::uint64_t end);
+  bool stopped() const { return stopped_; }
+
+ private:
+  enum class Phase : std::uint8_t { Top, Rec, Token, Garbage };
+  enum class Ctx : std::uint8_t { Stream, Array, Results };
+  enum class Kind : std::uint8_t { Object, Array, String, Ignored };
+  // Watching the first keys of a top-level object for "results": [ (an export).
+  enum class Watch : std::uint8_t { Off, ExpectKey, InKey, AfterKey, ExpectValue, InValue };
+
+  std::uint64_t step(std::uint64_t p, std::uint64_t lim, bool yield_to_blocks);
+  std::uint64_t top_byte(std::uint64_t p, std::uint8_t c);
+  std::uint64_t rec_byte(std::uint64_t p, std::uint8_t c);
+  bool blocks_ok() const { return phase_ == Phase::Rec && watch_ == Watch::Off && kind_ != Kind::String; }
+
+  void start_record(std::uint64_t p, Kind kind);
+  void end_record(std::uint64_t end);
+  void cut_record(std::string message, bool resync);
+  void newline(std::uint64_t p) {
+    ++st_.line;
+    st_.line_start = p + 1;
+  }
+  void start_garbage(std::uint64_t p);
+  void finish_token(std::uint64_t p);
+  void flush_pending();
+  void close_array(std::uint64_t p);
+  void bad(const Where& w, std::string_view message);
+  void not_json(std::uint8_t c);
+  void watch_key_byte(std::uint8_t c);
+  bool watch_value_start(std::uint8_t c);  // true: the record became an export
+
+  Where where(std::uint64_t p) const { return Where{p, st_.line, p - st_.line_start + 1}; }
+  const std::uint8_t* ptr(std::uint64_t p) const { return buf_ + (p - buf_offset_); }
+
+  FrameHandler& h_;
+  std::uint64_t max_record_;
+  BlockScanner scanner_;
+
+  const std::uint8_t* buf_ = nullptr;
+  std::uint64_t buf_offset_ = 0;
+  std::uint64_t data_end_ = 0;
+
+  ScanState st_;
+  std::uint64_t pos_ = 0;
+  Phase phase_ = Phase::Top;
+  Ctx ctx_ = Ctx::Stream;
+  Kind kind_ = Kind::Object;
+  bool started_ = false;     // past the byte order mark check
+  bool seen_value_ = false;  // the first non-blank byte was seen
+  bool stopped_ = false;
+
+  // Current record.
+  Where rec_;
+  bool dropped_ = false;   // grew past max_record_bytes: bytes no longer kept
+  bool too_deep_ = false;
+  std::uint64_t elem_column_ = 0;    // column of the first record in this context (resync)
+  std::uint64_t stream_column_ = 0;  // elem_column_ of the top level while inside an array
+
+  // Arrays of records.
+  bool expect_elem_ = false;  // after '[' or ','
+  bool after_comma_ = false;
+  Where comma_;
+
+  // Top-level scalars (numbers, true, false, null).
+  std::uint64_t tok_start_ = 0;
+  Where tok_;
+
+  // A run of lines that are not JSON, reported once when it ends.
+  bool garbage_open_ = false;
+  Where garbage_;
+  std::uint64_t garbage_lines_ = 0;
+  std::string garbage_sample_;
+
+  // A broken record of a pretty-printed input whose remaining lines are being skipped.
+  bool resync_ = false;
+  Where cut_where_;
+  std::string cut_message_;
+  std::uint64_t cut_skipped_lines_ = 0;
+
+  // Export detection.
+  Watch watch_ = Watch::Off;
+  std::uint8_t key_len_ = 0;
+  bool key_results_ = false;
+  bool key_metadata_ = false;
+};
+
+std::string format_limit(std::uint64_t bytes);
+
+}  // namespace vapidiag::reader_detail

@@ -1,0 +1,256 @@
+// The reading loop shared by files, pipes and memory: fixed-size chunks go into one
+// buffer that keeps only the record in progress (plus padding); the framer finds the
+// records and the extractor turns each into the one reused CallRecord.
+
+#include "vapidiag/reader.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "extract.hpp"
+#include "framer.hpp"
+
+namespace vapidiag {
+
+namespace {
+
+using reader_detail::Extractor;
+using reader_detail::FrameHandler;
+using reader_detail::Framer;
+using reader_detail::kPadding;
+using reader_detail::Outcome;
+using reader_detail::Where;
+
+constexpr std::uint64_t kProgressEvery = 8u << 20;
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Up to n bytes into dst: how many, 0 at the end of the input, -1 on error (err set).
+  virtual std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) = 0;
+  // The input's size when known up front, else 0.
+  virtual std::uint64_t size_hint() const { return 0; }
+};
+
+class FdSource final : public Source {
+ public:
+  explicit FdSource(int fd) : fd_(fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) size_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) override {
+    for (;;) {
+      const ssize_t r = ::read(fd_, dst, n);
+      if (r >= 0) return r;
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        pollfd p{fd_, POLLIN, 0};
+        (void)::poll(&p, 1, -1);
+        continue;
+      }
+      err = std::strerror(errno);
+      return -1;
+    }
+  }
+  std::uint64_t size_hint() const override { return size_; }
+
+ private:
+  int fd_;
+  std::uint64_t size_ = 0;
+};
+
+class MemSource final : public Source {
+ public:
+  explicit MemSource(std::string_view data) : data_(data) {}
+  std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& /*err*/) override {
+    const std::size_t k = std::min(n, data_.size() - pos_);
+    if (k > 0) std::memcpy(dst, data_.data() + pos_, k);
+    pos_ += k;
+    return static_cast<std::ptrdiff_t>(k);
+  }
+  std::uint64_t size_hint() const override { return data_.size(); }
+
+ private:
+  std::string_view data_;
+  std::size_t pos_ = 0;
+};
+
+class Reader final : public FrameHandler {
+ public:
+  Reader(std::string_view name, RecordSink& sink, const ReadOptions& opts)
+      : name_(name),
+        sink_(sink),
+        max_record_(std::max<std::size_t>(opts.max_record_bytes, 1)),
+        chunk_(std::max<std::size_t>(opts.chunk_bytes, 1)),
+        extractor_(max_record_),
+        framer_(*this, max_record_) {}
+
+  ReadStats run(Source& src);
+
+ private:
+  bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
+  bool on_bad(const Where& where, std::string_view message) override;
+  void on_not_json(std::string_view message) override;
+
+  RecordPos pos_of(const Where& w) const { return RecordPos{stats_.records, w.line, w.column, w.offset}; }
+  void compact(std::uint64_t keep);
+  void reserve(std::size_t need);
+
+  std::string_view name_;
+  RecordSink& sink_;
+  std::size_t max_record_;
+  std::size_t chunk_;
+  ReadStats stats_;
+  Extractor extractor_;
+  CallRecord rec_;
+  Framer framer_;
+  std::string why_;
+
+  // buf_[0, len_) holds input bytes [offset_, offset_ + len_), then kPadding zeros.
+  std::unique_ptr<std::uint8_t[]> buf_;
+  std::size_t cap_ = 0;
+  std::size_t len_ = 0;
+  std::uint64_t offset_ = 0;
+  std::size_t base_cap_ = 0;
+};
+
+ReadStats Reader::run(Source& src) {
+  if (const std::uint64_t hint = src.size_hint(); hint > 0 && hint < chunk_) {
+    chunk_ = static_cast<std::size_t>(hint) + 1;  // small input: a small buffer, read in one go
+  }
+  base_cap_ = chunk_ + kPadding;
+  std::string err;
+  bool fed = false;
+  bool eof = false;
+  std::uint64_t next_progress = kProgressEvery;
+  while (!eof) {
+    // Bytes the framer no longer needs go; the record in progress moves to the front.
+    if (fed) compact(framer_.keep_from(offset_ + len_));
+    reserve(len_ + chunk_ + kPadding);
+    const std::ptrdiff_t n = src.read(buf_.get() + len_, chunk_, err);
+    if (n < 0) {
+      ++stats_.file_errors;
+      sink_.on_file_error(name_, "read error: " + err);
+      return stats_;
+    }
+    eof = n == 0;
+    len_ += static_cast<std::size_t>(n);
+    stats_.bytes += static_cast<std::uint64_t>(n);
+    std::memset(buf_.get() + len_, 0, kPadding);
+    if (!fed && !eof && len_ < 3) continue;  // the framer looks for a byte order mark first
+    framer_.feed(buf_.get(), offset_, offset_ + len_);
+    fed = true;
+    if (framer_.stopped()) return stats_;
+    if (stats_.bytes >= next_progress) {
+      sink_.on_progress(stats_.bytes, stats_.calls);
+      next_progress = stats_.bytes + kProgressEvery;
+    }
+  }
+  framer_.finish(buf_.get(), offset_, offset_ + len_);
+  return stats_;
+}
+
+void Reader::compact(std::uint64_t keep) {
+  const std::size_t drop = static_cast<std::size_t>(keep - offset_);
+  if (drop == 0) return;
+  std::memmove(buf_.get(), buf_.get() + drop, len_ - drop);
+  len_ -= drop;
+  offset_ = keep;
+}
+
+void Reader::reserve(std::size_t need) {
+  std::size_t want = cap_;
+  if (need > cap_) {
+    // Grow (a large record in progress), by doubling but never past what the largest
+    // allowed record needs.
+    const std::size_t most = std::max(need, max_record_ + chunk_ + kPadding);
+    want = std::min(std::max(need, 2 * cap_), most);
+    want = std::max(want, base_cap_);
+  } else if (cap_ > 4 * base_cap_ && need <= base_cap_) {
+    want = base_cap_;  // shrink back after a large record
+  }
+  if (want == cap_) return;
+  std::unique_ptr<std::uint8_t[]> bigger(new std::uint8_t[want]);
+  if (len_ > 0) std::memcpy(bigger.get(), buf_.get(), len_);
+  buf_ = std::move(bigger);
+  cap_ = want;
+}
+
+bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
+  ++stats_.records;
+  const RecordPos pos = pos_of(where);
+  const std::size_t capacity = static_cast<std::size_t>(buf_.get() + cap_ - data);
+  switch (extractor_.extract(data, len, capacity, rec_, why_)) {
+    case Outcome::Call:
+      ++stats_.calls;
+      sink_.on_call(rec_, pos);
+      break;
+    case Outcome::NotEnded: ++stats_.not_ended; break;
+    case Outcome::Skipped: ++stats_.skipped; break;
+    case Outcome::Unreadable:
+      ++stats_.unreadable;
+      sink_.on_bad_record(name_, pos, why_);
+      break;
+  }
+  return !sink_.stop_requested();
+}
+
+bool Reader::on_bad(const Where& where, std::string_view message) {
+  ++stats_.records;
+  ++stats_.unreadable;
+  sink_.on_bad_record(name_, pos_of(where), message);
+  return !sink_.stop_requested();
+}
+
+void Reader::on_not_json(std::string_view message) {
+  ++stats_.file_errors;
+  sink_.on_file_error(name_, message);
+}
+
+}  // namespace
+
+ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
+  FdSource src(fd);
+  Reader reader(name, sink, opts);
+  return reader.run(src);
+}
+
+ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
+  MemSource src(data);
+  Reader reader(name, sink, opts);
+  return reader.run(src);
+}
+
+ReadStats read_file(const std::string& path, RecordSink& sink, const ReadOptions& opts) {
+  if (path == "-") return read_fd(STDIN_FILENO, "<stdin>", sink, opts);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    ReadStats s;
+    s.file_errors = 1;
+    sink.on_file_error(path, std::strerror(errno));
+    return s;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    ReadStats s;
+    s.file_errors = 1;
+    sink.on_file_error(path, std::strerror(EISDIR));
+    return s;
+  }
+#ifdef POSIX_FADV_SEQUENTIAL
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+  ReadStats s = read_fd(fd, path, sink, opts);
+  ::close(fd);
+  return s;
+}
+
+}  // namespace vapidiag
