@@ -252,6 +252,18 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
   }
 }
 
+// One closing line on stderr when anything was skipped, so nothing is lost silently.
+void report_skipped(const RunResult& r, Context& ctx) {
+  std::string what;
+  if (r.stats.unreadable)
+    what = with_commas(r.stats.unreadable) + " unreadable record" + (r.stats.unreadable == 1 ? "" : "s") + " of " +
+           with_commas(r.stats.records);
+  if (r.stats.file_errors)
+    what += (what.empty() ? "" : " and ") + with_commas(r.stats.file_errors) + " unreadable input" +
+            (r.stats.file_errors == 1 ? "" : "s");
+  if (!what.empty()) ctx.err.line("vapidiag: skipped " + what);
+}
+
 int input_exit(const RunResult& r) { return (r.stats.file_errors || r.stats.unreadable) ? kExitInput : kExitOk; }
 
 // ---------- diagnose ----------
@@ -438,10 +450,7 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
                  " not ended, " + with_commas(r.stats.skipped) + " webhook messages skipped, " +
                  with_commas(r.stats.unreadable) + " unreadable" + std::string(st.reset()));
   }
-  if (r.stats.unreadable || r.stats.file_errors)
-    ctx.err.line("vapidiag: " + with_commas(r.stats.unreadable) + " unreadable records and " +
-                 with_commas(r.stats.file_errors) + " unreadable inputs were skipped (of " +
-                 with_commas(r.stats.records) + " records)");
+  report_skipped(r, ctx);
   return input_exit(r);
 }
 
@@ -796,6 +805,7 @@ int run_summary(const LogOptions& o, Context& ctx) {
     if (r.usage_error) return kExitUsage;
     total.add_read_stats(r.stats, r.files);
     filtered_out = r.filtered_out;
+    report_skipped(r, ctx);
     rc = input_exit(r);
   }
   if (o.format == "json") ctx.out.line(total.to_json());
@@ -862,16 +872,18 @@ int run_check(const LogOptions& o, Context& ctx) {
   const double rate = calls ? 100.0 * static_cast<double>(matched) / static_cast<double>(calls) : 0.0;
   const bool failed = o.max_rate >= 0 ? rate > o.max_rate : matched > 0;
   if (failed && !o.quiet) {
-    char buf[64];
+    std::string parties = o.fail_on;
+    std::replace(parties.begin(), parties.end(), ',', '/');
+    char buf[160];
     std::snprintf(buf, sizeof buf, "%.2f%%", rate);
-    std::string limit = o.max_rate >= 0 ? "above the limit of " + std::to_string(o.max_rate).substr(0, 5) + "%" : "limit: none allowed";
+    std::string limit = "none allowed";
     if (o.max_rate >= 0) {
-      char lb[32];
-      std::snprintf(lb, sizeof lb, "%g%%", o.max_rate);
-      limit = std::string("above the limit of ") + lb;
+      char lb[64];
+      std::snprintf(lb, sizeof lb, "above --max-rate %g%%", o.max_rate);
+      limit = lb;
     }
     ctx.err.line("vapidiag check: failed: " + with_commas(matched) + " of " + with_commas(calls) + " ended calls (" +
-                 buf + ") are " + o.fail_on + ", " + limit);
+                 buf + ") have fault " + parties + ", " + limit);
   }
   return failed ? kExitFound : kExitOk;
 }

@@ -158,7 +158,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   }
 
   // Connected for a while, and the assistant never said anything.
-  if (duration_ms >= static_cast<std::int64_t>(t.get("assistant-silent-s") * 1000) && rec.bot_turns == 0) {
+  // A record without any messages says nothing either way: require the caller's turns.
+  if (duration_ms >= static_cast<std::int64_t>(t.get("assistant-silent-s") * 1000) && rec.bot_turns == 0 &&
+      rec.user_turns > 0) {
     if (Finding* f = col.add("assistant-never-spoke", "connected for " + seconds(duration_ms) +
                                                           " s with no assistant turn")) {
       ev(f, "assistant turns", "0");

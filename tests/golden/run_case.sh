@@ -3,7 +3,7 @@
 # expected stdout, stderr and exit status. Set UPDATE_GOLDEN=1 to rewrite expectations.
 #
 # A case is a folder with:
-#   cmd          the arguments, one per line (may use @DATA@ for tests/data, @CASE@ for the case dir)
+#   cmd          the arguments, one per line (@ROOT@ is the source tree, @CASE@ the case folder)
 #   stdin        optional: fed to standard input (otherwise /dev/null)
 #   stdout       expected standard output
 #   stderr       optional: expected standard error (checked when present)
@@ -11,8 +11,8 @@
 set -u
 bin=$1
 case_dir=$(cd "$2" && pwd)
-data_dir=$(cd "$(dirname "$0")/../data" && pwd)
-mapfile -t args < <(sed -e "s|@DATA@|$data_dir|g" -e "s|@CASE@|$case_dir|g" "$case_dir/cmd")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mapfile -t args < <(sed -e "s|@ROOT@|$root|g" -e "s|@CASE@|$case_dir|g" "$case_dir/cmd")
 input=/dev/null
 [ -f "$case_dir/stdin" ] && input="$case_dir/stdin"
 out=$(mktemp) err=$(mktemp)
@@ -20,11 +20,11 @@ trap 'rm -f "$out" "$err"' EXIT
 (cd "$case_dir" && NO_COLOR= COLUMNS=80 "$bin" "${args[@]}" <"$input" >"$out" 2>"$err")
 status=$?
 # Paths in messages depend on where the tree is checked out.
-sed -i "s|$data_dir|@DATA@|g" "$out" "$err"
+sed -i -e "s|$case_dir|@CASE@|g" -e "s|$root|@ROOT@|g" "$out" "$err"
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
   cp "$out" "$case_dir/stdout"
   echo "$status" >"$case_dir/status"
-  [ -f "$case_dir/stderr" ] || [ -s "$err" ] && cp "$err" "$case_dir/stderr"
+  cp "$err" "$case_dir/stderr"
   exit 0
 fi
 fail=0
