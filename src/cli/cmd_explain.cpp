@@ -42,7 +42,7 @@ void explain_text(const Classification& c, Context& ctx) {
   std::string tag;
   if (c.retired) tag = "  retired";
   else if (!c.known) tag = "  not in Vapi's published list";
-  ctx.out.line(head + std::string(st.dim()) + tag + std::string(st.reset()));
+  ctx.out.line(tag.empty() ? head : head + std::string(st.dim()) + tag + std::string(st.reset()));
   field(ctx, "symptom", std::string(symptom_phrase(c.symptom)) + " (" + std::string(to_string(c.symptom)) + ")");
   field(ctx, "fault", std::string(to_string(c.fault)) + ": " + std::string(fault_phrase(c.fault)),
         st.fault(c.fault));

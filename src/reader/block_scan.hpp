@@ -11,9 +11,14 @@
 // strings. A record cannot close in a block that holds fewer closing brackets than its
 // depth, so only blocks that may hold the record's end walk their brackets one by one.
 
-inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
-                                      std::uint64_t pos, std::uint64_t end) {
+// kLines: the input is line-delimited, so any newline inside a record is handed back to
+// the state machine (and no lines need counting here).
+template <bool kLines>
+inline std::uint64_t scan_mode(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t pos,
+                               std::uint64_t end) {
   constexpr std::uint64_t kEven = 0x5555555555555555ULL;
+  const std::uint8_t* p = buf + (pos - buf_offset);
+  const std::uint8_t* const stop = buf + (end - buf_offset);
   // The state lives in registers while blocks are scanned: the carries between blocks
   // are the loop's critical path.
   std::uint64_t in_string = st.in_string ? ~0ULL : 0;  // all ones inside a string
@@ -21,14 +26,14 @@ inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, st
   std::int64_t rel = st.depth - st.base;               // open containers of the record
   std::uint64_t line = st.line;
   std::uint64_t line_start = st.line_start;
-  const bool lines_mode = st.mode == LineMode::Lines;
   bool ended = false;
-  while (pos < end) {
-    const std::uint64_t n = end - pos < 64 ? end - pos : 64;
-    const std::uint8_t* p = buf + (pos - buf_offset);
+  while (p < stop) {
+    if (rel > kMaxDepth - 64) break;  // the state machine enforces the depth limit
     Masks m;
     Isa::load(p, m);
-    if (n < 64) {
+    std::uint64_t n = 64;
+    if (stop - p < 64) {
+      n = static_cast<std::uint64_t>(stop - p);
       const std::uint64_t valid = (1ULL << n) - 1;
       m.backslash &= valid;
       m.quote &= valid;
@@ -53,13 +58,30 @@ inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, st
     const std::uint64_t opens = m.open & outside;
     const std::uint64_t closes = m.close & outside;
 
-    // A record cannot close in a block with fewer closing brackets than open ones.
+    // What only the state machine handles: a backslash outside a string, a raw newline
+    // inside one (line-delimited: anywhere in the record), '{' in column 1 (pretty-printed).
+    std::uint64_t odd = m.backslash & outside;
+    if constexpr (kLines) {
+      odd |= m.newline;
+    } else {
+      odd |= m.newline & inside;
+      const std::uint64_t pos_here = buf_offset + static_cast<std::uint64_t>(p - buf);
+      for (std::uint64_t s = opens & ((m.newline << 1) | (pos_here == line_start ? 1 : 0)); s != 0; s &= s - 1) {
+        const unsigned i = static_cast<unsigned>(__builtin_ctzll(s));
+        if (p[i] == '{') {
+          odd |= 1ULL << i;
+          break;
+        }
+      }
+    }
+
+    const std::int64_t n_close = __builtin_popcountll(closes);
     std::uint64_t limit = ~0ULL;  // the bytes of this block that belong to the record
     std::int64_t next_rel = rel;
     unsigned end_bit = 64;
-    const std::int64_t n_close = __builtin_popcountll(closes);
     if (rel > n_close) {
-      next_rel = rel + __builtin_popcountll(opens) - n_close;
+      // Fewer closing brackets than open containers: the record goes on.
+      next_rel += __builtin_popcountll(opens) - n_close;
     } else {
       for (std::uint64_t s = opens | closes; s != 0; s &= s - 1) {
         const unsigned i = static_cast<unsigned>(__builtin_ctzll(s));
@@ -71,38 +93,25 @@ inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, st
         }
       }
     }
+    if ((odd & limit) != 0) break;  // hand this block to the state machine
 
-    // What only the byte-wise state machine handles: a backslash outside a string, a
-    // raw newline inside one (or, line-delimited, inside the record at all), a '{' in
-    // column 1 of a pretty-printed input, nesting near the depth limit.
-    std::uint64_t odd = (m.backslash & outside) | (m.newline & (lines_mode ? ~0ULL : inside));
-    if (!lines_mode) {
-      const std::uint64_t line_starts = (m.newline << 1) | (pos == line_start ? 1 : 0);
-      for (std::uint64_t s = opens & line_starts; s != 0; s &= s - 1) {
-        const unsigned i = static_cast<unsigned>(__builtin_ctzll(s));
-        if (p[i] == '{') {
-          odd |= 1ULL << i;
-          break;
-        }
+    if constexpr (!kLines) {
+      const std::uint64_t lines = m.newline & limit;
+      if (lines != 0) {
+        line += static_cast<std::uint64_t>(__builtin_popcountll(lines));
+        line_start = buf_offset + static_cast<std::uint64_t>(p - buf) +
+                     static_cast<std::uint64_t>(63 - __builtin_clzll(lines)) + 1;
       }
     }
-    if (rel > kMaxDepth - 64) odd |= 1;
-    if ((odd & limit) != 0) break;
-
-    const std::uint64_t lines = m.newline & limit;
-    if (lines != 0) {
-      line += static_cast<std::uint64_t>(__builtin_popcountll(lines));
-      line_start = pos + static_cast<std::uint64_t>(63 - __builtin_clzll(lines)) + 1;
-    }
     if (end_bit < 64) {
-      pos += end_bit + 1;
+      p += end_bit + 1;
       ended = true;
       break;
     }
     rel = next_rel;
     in_string = 0 - ((inside >> (n - 1)) & 1);
     carry = (escapers >> (n - 1)) & 1;
-    pos += n;
+    p += n;
   }
   st.line = line;
   st.line_start = line_start;
@@ -116,5 +125,11 @@ inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, st
     st.in_string = in_string != 0;
     st.escape = carry != 0;
   }
-  return pos;
+  return buf_offset + static_cast<std::uint64_t>(p - buf);
+}
+
+inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
+                                      std::uint64_t pos, std::uint64_t end) {
+  return st.mode == LineMode::Lines ? scan_mode<true>(st, buf, buf_offset, pos, end)
+                                    : scan_mode<false>(st, buf, buf_offset, pos, end);
 }

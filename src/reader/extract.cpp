@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <utility>
 #include <string_view>
@@ -72,6 +73,7 @@ enum class Role : std::uint8_t { None, System, User, Bot, Tool, Other };
 
 struct MsgStats {
   bool present = false;
+  bool detailed = false;  // false: only entries is known (counted, not read)
   std::uint32_t entries = 0;
   std::uint32_t user = 0;
   std::uint32_t bot = 0;
@@ -112,6 +114,36 @@ enum class Ended : std::uint8_t { Absent, Null, String, Wrong };
 std::int64_t ms_from_double(double d) {
   if (!std::isfinite(d) || std::fabs(d) >= 9.0e18) return kNoTime;
   return static_cast<std::int64_t>(std::llround(d));
+}
+
+std::string_view trim_token(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n')) t.remove_suffix(1);
+  return t;
+}
+
+// A number token as written in the document (raw_json_token), parsed only when needed.
+bool token_double(std::string_view t, double& out) {
+  t = trim_token(t);
+  if (t.empty()) return false;
+  const char* first = t.data();
+  const char* last = t.data() + t.size();
+  const auto r = std::from_chars(first, last, out);
+  return r.ec == std::errc() && r.ptr == last && std::isfinite(out);
+}
+
+// Epoch milliseconds from a number token, or ISO 8601 from a string token without escapes.
+std::int64_t token_ms(std::string_view t) {
+  t = trim_token(t);
+  if (t.empty()) return kNoTime;
+  if (t.front() == '"') {
+    if (t.size() < 2 || t.back() != '"' || t.find('\\') != std::string_view::npos) return kNoTime;
+    return parse_iso8601_ms(t.substr(1, t.size() - 2));
+  }
+  std::int64_t i = 0;
+  const auto r = std::from_chars(t.data(), t.data() + t.size(), i);
+  if (r.ec == std::errc() && r.ptr == t.data() + t.size()) return i;
+  double d = 0;
+  return token_double(t, d) ? ms_from_double(d) : kNoTime;
 }
 
 }  // namespace
@@ -286,12 +318,20 @@ struct Extractor::Impl {
     return simdjson::SUCCESS;
   }
 
+  // One messages array. Times are kept as raw tokens and parsed only for the messages
+  // that end up mattering (the last user and bot turns, the first bot turn).
   static error_code read_messages(od::value& v, MsgStats& s) {
     s = MsgStats{};
     od::array arr;
     const error_code e = v.get_array().get(arr);
     if (e != simdjson::SUCCESS) return soften(e);
     s.present = true;
+    s.detailed = true;
+    std::string_view last_user_time;
+    std::string_view last_user_end;
+    std::string_view last_bot_time;
+    std::string_view last_bot_end;
+    std::string_view first_bot_seconds;
     for (auto elem_result : arr) {
       od::value elem;
       VAPIDIAG_TRY(std::move(elem_result).get(elem));
@@ -303,10 +343,9 @@ struct Extractor::Impl {
         continue;
       }
       Role role = Role::None;
-      std::int64_t time = kNoTime;
-      std::int64_t end_time = kNoTime;
-      double seconds = -1.0;
-      bool has_seconds = false;
+      std::string_view time;
+      std::string_view end_time;
+      std::string_view seconds;
       for (auto field_result : msg) {
         od::field f;
         VAPIDIAG_TRY(std::move(field_result).get(f));
@@ -316,31 +355,32 @@ struct Extractor::Impl {
             if (key_is(k, "role")) VAPIDIAG_TRY(read_role(f.value(), role));
             break;
           case 't':
-            if (key_is(k, "time")) VAPIDIAG_TRY(read_time(f.value(), time));
+            if (key_is(k, "time")) time = f.value().raw_json_token();
             break;
           case 'e':
-            if (key_is(k, "endTime")) VAPIDIAG_TRY(read_time(f.value(), end_time));
+            if (key_is(k, "endTime")) end_time = f.value().raw_json_token();
             break;
           case 's':
-            if (key_is(k, "secondsFromStart")) VAPIDIAG_TRY(read_double(f.value(), seconds, has_seconds));
+            if (key_is(k, "secondsFromStart")) seconds = f.value().raw_json_token();
             break;
           default: break;
         }
       }
-      const std::int64_t turn_end = end_time != kNoTime ? end_time : time;
       switch (role) {
         case Role::User:
           ++s.user;
           s.last = Role::User;
-          s.last_user_end = turn_end;
+          last_user_time = time;
+          last_user_end = end_time;
           break;
         case Role::Bot:
           ++s.bot;
           s.last = Role::Bot;
-          s.last_bot_end = turn_end;
+          last_bot_time = time;
+          last_bot_end = end_time;
           if (!s.seen_bot) {
             s.seen_bot = true;
-            if (has_seconds && seconds >= 0) s.first_bot_seconds = seconds;
+            first_bot_seconds = seconds;
           }
           break;
         case Role::Tool:
@@ -350,7 +390,38 @@ struct Extractor::Impl {
         default: break;
       }
     }
+    // endTime, else time.
+    if (s.user > 0) {
+      s.last_user_end = token_ms(last_user_end);
+      if (s.last_user_end == kNoTime) s.last_user_end = token_ms(last_user_time);
+    }
+    if (s.bot > 0) {
+      s.last_bot_end = token_ms(last_bot_end);
+      if (s.last_bot_end == kNoTime) s.last_bot_end = token_ms(last_bot_time);
+      double sec = 0;
+      if (token_double(first_bot_seconds, sec) && sec >= 0) s.first_bot_seconds = sec;
+    }
     return simdjson::SUCCESS;
+  }
+
+  // messages[] and artifact.messages usually hold the same conversation: the second one
+  // met is only counted, and read only if it holds more entries than the first.
+  static error_code read_messages_once(od::value& v, MsgStats& s, const MsgStats& other) {
+    if (other.detailed) {
+      std::size_t n = 0;
+      const error_code e = v.count_elements().get(n);
+      if (e != simdjson::SUCCESS) {
+        s = MsgStats{};
+        return soften(e);
+      }
+      if (n <= other.entries) {
+        s = MsgStats{};
+        s.present = true;
+        s.entries = static_cast<std::uint32_t>(n);
+        return simdjson::SUCCESS;
+      }
+    }
+    return read_messages(v, s);
   }
 
   error_code read_costs(od::value& v) {
@@ -520,7 +591,7 @@ struct Extractor::Impl {
       const od::raw_json_string k = f.key();
       switch (k.raw()[0]) {
         case 'm':
-          if (key_is(k, "messages")) VAPIDIAG_TRY(read_messages(f.value(), art_msgs));
+          if (key_is(k, "messages")) VAPIDIAG_TRY(read_messages_once(f.value(), art_msgs, top_msgs));
           break;
         case 't':
           if (key_is(k, "transfers")) VAPIDIAG_TRY(read_transfers(f.value()));
@@ -673,7 +744,7 @@ struct Extractor::Impl {
           break;
         case 'm':
           if (key_is(k, "messages")) {
-            VAPIDIAG_TRY(read_messages(v, top_msgs));
+            VAPIDIAG_TRY(read_messages_once(v, top_msgs, art_msgs));
           } else if (top && key_is(k, "message")) {
             od::json_type t;
             VAPIDIAG_TRY(v.type().get(t));
@@ -751,8 +822,13 @@ struct Extractor::Impl {
       case Ended::String: r.has_ended_reason = true; break;
     }
 
-    // messages[] or artifact.messages, whichever holds more entries.
-    const MsgStats& m = art_msgs.entries > top_msgs.entries ? art_msgs : top_msgs;
+    // messages[] or artifact.messages, whichever holds more entries (on a tie, the one
+    // that was read). Only duplicate keys can make the larger one unread: then take
+    // the one that was read.
+    const MsgStats* pick = art_msgs.entries > top_msgs.entries ? &art_msgs : &top_msgs;
+    if (art_msgs.entries == top_msgs.entries && !top_msgs.detailed) pick = &art_msgs;
+    if (!pick->detailed) pick = pick == &art_msgs ? &top_msgs : &art_msgs;
+    const MsgStats& m = *pick;
     r.user_turns = m.user;
     r.bot_turns = m.bot;
     r.tool_calls = m.tool;
