@@ -119,17 +119,16 @@ int run_codes(const CodesOptions& o, Context& ctx) {
       if (ctx.out.closed()) break;
     }
   } else {
-    std::size_t w = 0;
-    for (const Classification& c : rows) w = std::max(w, c.code.size());
+    // Fixed-width columns first, the code last: codes run up to 120 characters.
     for (const Classification& c : rows) {
-      std::string line(c.code);
-      line.append(w + 2 - c.code.size(), ' ');
       std::string sym(to_string(c.symptom));
       sym.resize(16, ' ');
       std::string fault(to_string(c.fault));
       fault.resize(14, ' ');
-      line += sym + std::string(ctx.style.fault(c.fault)) + fault + std::string(ctx.style.reset()) +
-              std::string(c.component);
+      std::string comp(c.component);
+      comp.resize(14, ' ');
+      std::string line = sym + std::string(ctx.style.fault(c.fault)) + fault + std::string(ctx.style.reset()) + comp +
+                         std::string(c.code);
       if (c.retired) line += std::string(ctx.style.dim()) + " (retired)" + std::string(ctx.style.reset());
       ctx.out.line(line);
       if (ctx.out.closed()) break;
