@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Cross-checks vapidiag's counts against jq on generated logs (NDJSON and array).
+# Usage: crosscheck.sh VAPIDIAG GEN_CALLS
+set -euo pipefail
+bin=$1 gen=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for format in ndjson array results; do
+  "$gen" --format "$format" --bytes 8M --seed 42 --out "$tmp/calls.$format"
+  case $format in
+    ndjson) sel='.' ;;
+    array) sel='.[]' ;;
+    results) sel='.results[]' ;;
+  esac
+  # jq's view: every record, and the endedReason of those that have a string one.
+  jq -c "$sel" "$tmp/calls.$format" >"$tmp/records"
+  jq -r 'select(.endedReason | type == "string") | .endedReason' "$tmp/records" | sort | uniq -c |
+    awk '{print $2 "\t" $1}' | sort >"$tmp/jq-counts"
+  records=$(wc -l <"$tmp/records")
+
+  "$bin" summary "$tmp/calls.$format" --format json >"$tmp/sum.json"
+  jq -r '.codes[] | "\(.code)\t\(.calls)"' "$tmp/sum.json" | sort >"$tmp/vd-counts"
+  diff "$tmp/jq-counts" "$tmp/vd-counts" || { echo "$format: per-code counts differ from jq"; exit 1; }
+  [ "$(jq '.inputs.records' "$tmp/sum.json")" -eq "$records" ] || { echo "$format: record count differs"; exit 1; }
+  jq -e '.inputs.unreadable == 0 and .inputs.records == .inputs.calls + .inputs.not_ended + .inputs.skipped' \
+    "$tmp/sum.json" >/dev/null
+  calls=$(jq '.inputs.calls' "$tmp/sum.json")
+  [ "$("$bin" diagnose "$tmp/calls.$format" --format ndjson | wc -l)" -eq "$calls" ] ||
+    { echo "$format: diagnose rows differ from calls"; exit 1; }
+  # stdin reads the same as the file.
+  diff <(jq 'del(.inputs.files)' "$tmp/sum.json") \
+       <("$bin" summary --format json <"$tmp/calls.$format" | jq 'del(.inputs.files)')
+  echo "$format: $records records, $calls ended calls, $(wc -l <"$tmp/jq-counts") codes: same as jq"
+done
