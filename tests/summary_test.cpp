@@ -105,4 +105,9 @@ TEST_CASE("ISO 8601 formatting", "[summary]") {
   CHECK(format_iso8601(0) == "1970-01-01T00:00:00.000Z");
   CHECK(format_iso8601(1719717574420) == "2024-06-30T03:19:34.420Z");
   CHECK(format_iso8601(kNoTime).empty());
+  char buf[16];
+  // The fast hour key agrees with the C library over a wide range of times.
+  for (std::int64_t ms = -86400000LL * 800; ms < 4102444800000LL; ms += 7777777777LL)
+    CHECK(hour_key(ms, buf) == format_iso8601(ms).substr(0, 13));
+  CHECK(hour_key(1719717574420, buf) == "2024-06-30T03");
 }

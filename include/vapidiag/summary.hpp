@@ -77,10 +77,13 @@ class Summary {
  private:
   template <typename Map, typename V>
   void bump(Map& m, std::string_view key, const V& v);
+  std::string key_;  // reused to build composite keys without allocating
 };
 
 // The time a call is filed under: startedAt, else createdAt, else endedAt.
 std::int64_t call_time(const CallRecord& rec);
+// "2024-06-30T03" (UTC) from epoch ms, written into buf (at least 13 bytes).
+std::string_view hour_key(std::int64_t ms, char* buf);
 // "2024-06-30T03:19:34.420Z" from epoch ms; empty for kNoTime.
 std::string format_iso8601(std::int64_t ms);
 

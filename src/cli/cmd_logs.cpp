@@ -4,6 +4,8 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <deque>
+#include <unordered_map>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -99,8 +101,7 @@ class LogSink final : public RecordSink {
   void set_file(std::string_view name) { file_ = name; }
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
-    const std::string_view code = normalize_code(rec.ended_reason, buf_.data(), buf_.size());
-    const Classification c = classify(code);
+    const Classification& c = classify_cached(rec.ended_reason);
     find_call_findings(rec, c, thresholds_, findings_);
     const Symptom by_evidence = evidence_symptom(c, findings_);
     if (!filter_.match(rec, c, by_evidence)) {
@@ -156,6 +157,28 @@ class LogSink final : public RecordSink {
 
  private:
   Context& ctx_;
+  // Logs hold few distinct codes: classify each once. The cached Classification's views
+  // point into the map's own key, which never moves.
+  const Classification& classify_cached(const std::string& raw) {
+    auto it = cache_.find(raw);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxCached) {
+      uncached_ = classify(normalize_code(raw, buf_.data(), buf_.size()));
+      return uncached_;
+    }
+    it = cache_.emplace(raw, Classification{}).first;
+    it->second = classify(normalize_code(it->first, buf_.data(), buf_.size()));
+    if (it->second.code.data() == buf_.data()) {  // normalised into the scratch buffer: keep a copy
+      normalized_.emplace_back(it->second.code);
+      it->second = classify(normalized_.back());
+    }
+    return it->second;
+  }
+  static constexpr std::size_t kMaxCached = 4096;
+  std::unordered_map<std::string, Classification> cache_;
+  std::deque<std::string> normalized_;
+  Classification uncached_;
+
   const Filter& filter_;
   const Thresholds& thresholds_;
   CallHandler handler_;

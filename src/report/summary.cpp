@@ -27,6 +27,44 @@ std::string format_iso8601(std::int64_t ms) {
   return buf;
 }
 
+namespace {
+// Days since 1970-01-01 to a civil date (proleptic Gregorian), without the C library.
+void civil_from_days(std::int64_t z, int* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2));
+}
+}  // namespace
+
+std::string_view hour_key(std::int64_t ms, char* buf) {
+  std::int64_t secs = ms / 1000;
+  if (ms % 1000 < 0) --secs;
+  std::int64_t days = secs / 86400, rem = secs % 86400;
+  if (rem < 0) rem += 86400, --days;
+  int y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  const int h = static_cast<int>(rem / 3600);
+  if (y < 0 || y > 9999) return "(out of range)";
+  auto put = [&](int pos, int v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, y, 4);
+  buf[4] = '-';
+  put(5, static_cast<int>(m), 2);
+  buf[7] = '-';
+  put(8, static_cast<int>(d), 2);
+  buf[10] = 'T';
+  put(11, h, 2);
+  return {buf, 13};
+}
+
 template <typename Map, typename V>
 void Summary::bump(Map& m, std::string_view key, const V& v) {
   auto it = m.find(key);
@@ -48,28 +86,28 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
   ++by_fault[static_cast<std::size_t>(c.fault)];
   bump(codes, rec.ended_reason, std::uint64_t{1});
   if (!c.provider.empty() && failure) {
-    std::string key(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical : c.provider);
-    key += '\t';
-    key += c.component;
-    bump(provider_components, key, std::uint64_t{1});
+    key_.assign(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical : c.provider);
+    key_ += '\t';
+    key_ += c.component;
+    bump(provider_components, key_, std::uint64_t{1});
   }
   const CountPair one{1, failure ? 1u : 0u};
   if (!rec.assistant_id.empty()) bump(assistants, rec.assistant_id, one);
   if (!rec.phone_number_id.empty()) bump(phone_numbers, rec.phone_number_id, one);
   const std::int64_t t = call_time(rec);
   if (t != kNoTime) {
-    const std::string iso = format_iso8601(t);
-    bump(hours, std::string_view(iso).substr(0, 13), one);
+    char hour[16];
+    bump(hours, hour_key(t, hour), one);
     if (first_time == kNoTime || t < first_time) first_time = t;
     if (last_time == kNoTime || t > last_time) last_time = t;
   }
   if (t != kNoTime && failure && burst_window_ms > 0) {
     std::int64_t bucket = t / burst_window_ms;
     if (t < 0 && t % burst_window_ms) --bucket;
-    std::string key = rec.ended_reason;
-    key += '\t';
-    key += std::to_string(bucket);
-    bump(failure_buckets, key, std::uint64_t{1});
+    key_.assign(rec.ended_reason);
+    key_ += '\t';
+    key_ += std::to_string(bucket);
+    bump(failure_buckets, key_, std::uint64_t{1});
   }
   if (rec.has_cost) {
     total_cost += rec.cost;
