@@ -16,7 +16,7 @@ struct LogOptions {
   // Filters (all commands).
   std::string symptom, fault, component, code_glob, since, until;
   bool failures_only = false;
-  double max_record_mb = 64;
+  double max_record_mb = 32;
   std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each
   // summary
   std::string by = "day";
