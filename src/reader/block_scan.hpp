@@ -14,8 +14,8 @@
 // kLines: the input is line-delimited, so any newline inside a record is handed back to
 // the state machine (and no lines need counting here).
 template <bool kLines>
-inline std::uint64_t scan_mode(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t pos,
-                               std::uint64_t end) {
+inline std::uint64_t scan_mode(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
+                               std::uint64_t pos, std::uint64_t end) {
   constexpr std::uint64_t kEven = 0x5555555555555555ULL;
   const std::uint8_t* p = buf + (pos - buf_offset);
   const std::uint8_t* const stop = buf + (end - buf_offset);
@@ -66,7 +66,8 @@ inline std::uint64_t scan_mode(ScanState& st, const std::uint8_t* buf, std::uint
     } else {
       odd |= m.newline & inside;
       const std::uint64_t pos_here = buf_offset + static_cast<std::uint64_t>(p - buf);
-      for (std::uint64_t s = opens & ((m.newline << 1) | (pos_here == line_start ? 1 : 0)); s != 0; s &= s - 1) {
+      for (std::uint64_t s = opens & ((m.newline << 1) | (pos_here == line_start ? 1 : 0)); s != 0;
+           s &= s - 1) {
         const unsigned i = static_cast<unsigned>(__builtin_ctzll(s));
         if (p[i] == '{') {
           odd |= 1ULL << i;

@@ -18,8 +18,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <utility>
+#include <cstring>
 #include <string_view>
+#include <utility>
 
 #include "framer.hpp"
 #include "vapidiag/reader.hpp"
@@ -31,12 +32,12 @@ namespace {
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
 
-static_assert(simdjson::SIMDJSON_PADDING <= kPadding, "the reader's buffer slack must cover simdjson's padding");
+static_assert(simdjson::SIMDJSON_PADDING <= kPadding,
+              "the reader's buffer slack must cover simdjson's padding");
 
-#define VAPIDIAG_TRY(expr)                                      \
-  do {                                                          \
-    if (const error_code vd_err_ = (expr); vd_err_ != simdjson::SUCCESS) \
-      return vd_err_;                                           \
+#define VAPIDIAG_TRY(expr)                                                               \
+  do {                                                                                   \
+    if (const error_code vd_err_ = (expr); vd_err_ != simdjson::SUCCESS) return vd_err_; \
   } while (false)
 
 // Errors that mean "this field is not what we expected": treat the field as absent.
@@ -46,16 +47,29 @@ bool is_soft(error_code e) {
 
 error_code soften(error_code e) { return is_soft(e) ? simdjson::SUCCESS : e; }
 
-bool key_is(const od::raw_json_string& k, std::string_view name) { return k.unsafe_is_equal(name); }
+// A key (or a short string) equal to a literal: compared as written, with the closing
+// quote, in a few inlined loads. Reading past a shorter key stays inside the record or
+// its padding.
+template <std::size_t N>
+bool key_is(const od::raw_json_string& k, const char (&name)[N]) {
+  const char* raw = k.raw();
+  return std::memcmp(raw, name, N - 1) == 0 && raw[N - 1] == '"';
+}
 
 const char* type_name(od::json_type t) {
   switch (t) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "unknown";
 }
@@ -117,7 +131,8 @@ std::int64_t ms_from_double(double d) {
 }
 
 std::string_view trim_token(std::string_view t) {
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n')) t.remove_suffix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
+    t.remove_suffix(1);
   return t;
 }
 
@@ -363,7 +378,8 @@ struct Extractor::Impl {
           case 's':
             if (key_is(k, "secondsFromStart")) seconds = f.value().raw_json_token();
             break;
-          default: break;
+          default:
+            break;
         }
       }
       switch (role) {
@@ -387,7 +403,8 @@ struct Extractor::Impl {
           ++s.tool;
           s.last = Role::Tool;
           break;
-        default: break;
+        default:
+          break;
       }
     }
     // endTime, else time.
@@ -599,7 +616,8 @@ struct Extractor::Impl {
         case 'p':
           if (key_is(k, "performanceMetrics")) VAPIDIAG_TRY(read_performance(f.value()));
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return simdjson::SUCCESS;
@@ -619,7 +637,9 @@ struct Extractor::Impl {
       od::json_type t;
       VAPIDIAG_TRY(val.type().get(t));
       switch (t) {
-        case od::json_type::string: VAPIDIAG_TRY(read_string(val, rec->success_evaluation)); break;
+        case od::json_type::string:
+          VAPIDIAG_TRY(read_string(val, rec->success_evaluation));
+          break;
         case od::json_type::boolean: {
           bool b = false;
           VAPIDIAG_TRY(val.get_bool().get(b));
@@ -629,14 +649,15 @@ struct Extractor::Impl {
         case od::json_type::number: {
           // The number as written ("8", "0.75"), without the blanks that follow it.
           std::string_view raw = val.raw_json_token();
-          while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
-                                  raw.back() == '\n')) {
+          while (!raw.empty() &&
+                 (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n')) {
             raw.remove_suffix(1);
           }
           rec->success_evaluation.assign(raw);
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
     return simdjson::SUCCESS;
@@ -681,7 +702,8 @@ struct Extractor::Impl {
         case 'd':
           if (key_is(k, "destination")) VAPIDIAG_TRY(read_destination(val, snap.destination));
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return simdjson::SUCCESS;
@@ -777,7 +799,8 @@ struct Extractor::Impl {
         case 't':
           if (key_is(k, "type")) VAPIDIAG_TRY(read_string(v, type));
           break;
-        default: break;
+        default:
+          break;
       }
     }
     return simdjson::SUCCESS;
@@ -815,11 +838,14 @@ struct Extractor::Impl {
 
     switch (ended) {
       case Ended::Absent:
-      case Ended::Null: return Outcome::NotEnded;
+      case Ended::Null:
+        return Outcome::NotEnded;
       case Ended::Wrong:
         why = fmt::format("endedReason is {}, expected a string", type_name(ended_type));
         return Outcome::Unreadable;
-      case Ended::String: r.has_ended_reason = true; break;
+      case Ended::String:
+        r.has_ended_reason = true;
+        break;
     }
 
     // messages[] or artifact.messages, whichever holds more entries (on a tie, the one
@@ -833,10 +859,17 @@ struct Extractor::Impl {
     r.bot_turns = m.bot;
     r.tool_calls = m.tool;
     switch (m.last) {
-      case Role::User: r.last_speaker = "user"; break;
-      case Role::Bot: r.last_speaker = "bot"; break;
-      case Role::Tool: r.last_speaker = "tool"; break;
-      default: break;
+      case Role::User:
+        r.last_speaker = "user";
+        break;
+      case Role::Bot:
+        r.last_speaker = "bot";
+        break;
+      case Role::Tool:
+        r.last_speaker = "tool";
+        break;
+      default:
+        break;
     }
     r.last_user_turn_end = m.last_user_end;
     r.last_bot_turn_end = m.last_bot_end;
@@ -849,7 +882,8 @@ struct Extractor::Impl {
     reset(r);
     if (parser.capacity() < len) {
       // Grow in steps so that slowly growing records do not reallocate every time.
-      std::size_t want = std::max<std::size_t>(len, std::min<std::size_t>(2 * parser.capacity(), max_capacity));
+      std::size_t want =
+          std::max<std::size_t>(len, std::min<std::size_t>(2 * parser.capacity(), max_capacity));
       want = std::max<std::size_t>(want, 64 * 1024);
       if (want > max_capacity) want = std::max(len, max_capacity);
       if (parser.allocate(want) != simdjson::SUCCESS) {

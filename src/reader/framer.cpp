@@ -92,11 +92,16 @@ std::string format_limit(std::uint64_t bytes) {
 
 const char* kernel_name(Kernel k) {
   switch (k) {
-    case Kernel::Auto: return "auto";
-    case Kernel::Scalar: return "scalar";
-    case Kernel::Portable: return "portable";
-    case Kernel::Sse: return "sse";
-    case Kernel::Avx2: return "avx2";
+    case Kernel::Auto:
+      return "auto";
+    case Kernel::Scalar:
+      return "scalar";
+    case Kernel::Portable:
+      return "portable";
+    case Kernel::Sse:
+      return "sse";
+    case Kernel::Avx2:
+      return "avx2";
   }
   return "?";
 }
@@ -105,14 +110,17 @@ bool kernel_supported(Kernel k) {
   switch (k) {
     case Kernel::Auto:
     case Kernel::Scalar:
-    case Kernel::Portable: return true;
+    case Kernel::Portable:
+      return true;
 #ifdef VAPIDIAG_X86_KERNELS
-    case Kernel::Sse: return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+    case Kernel::Sse:
+      return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
     case Kernel::Avx2:
       return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") &&
              __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
 #endif
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -128,12 +136,16 @@ void set_kernel_override(Kernel k) { g_override = k; }
 
 BlockScanner block_scanner(Kernel k) {
   switch (resolve_kernel(k)) {
-    case Kernel::Scalar: return nullptr;
+    case Kernel::Scalar:
+      return nullptr;
 #ifdef VAPIDIAG_X86_KERNELS
-    case Kernel::Sse: return &scan_blocks_sse;
-    case Kernel::Avx2: return &scan_blocks_avx2;
+    case Kernel::Sse:
+      return &scan_blocks_sse;
+    case Kernel::Avx2:
+      return &scan_blocks_avx2;
 #endif
-    default: return &scan_blocks_portable;
+    default:
+      return &scan_blocks_portable;
   }
 }
 
@@ -173,21 +185,35 @@ void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64
 std::uint64_t Framer::step(std::uint64_t p, std::uint64_t lim, bool yield_to_blocks) {
   while (p < lim && !stopped_) {
     switch (phase_) {
-      case Phase::Rec: p = rec_byte(p, *ptr(p)); break;
-      case Phase::Top: p = top_byte(p, *ptr(p)); break;
+      case Phase::Rec:
+        p = rec_byte(p, *ptr(p));
+        break;
+      case Phase::Top:
+        p = top_byte(p, *ptr(p));
+        break;
       case Phase::Token:
         if (ends_token(*ptr(p))) {
           finish_token(p);  // the delimiter is read again in the next phase
         } else if (++p - tok_start_ > kMaxToken) {
-          start_garbage(tok_start_);
+          start_garbage(tok_start_, p);
         }
         break;
       case Phase::Garbage: {
         const void* nl = std::memchr(ptr(p), '\n', lim - p);
+        if (sampling_) {
+          const std::uint64_t upto =
+              nl == nullptr ? lim
+                            : p + static_cast<std::uint64_t>(static_cast<const std::uint8_t*>(nl) - ptr(p));
+          const std::size_t room = kSampleBytes - std::min(kSampleBytes, garbage_sample_.size());
+          garbage_sample_.append(reinterpret_cast<const char*>(ptr(p)),
+                                 static_cast<std::size_t>(std::min<std::uint64_t>(upto - p, room)));
+          if (nl != nullptr || garbage_sample_.size() >= kSampleBytes) sampling_ = false;
+        }
         if (nl == nullptr) {
           p = lim;
         } else {
-          const std::uint64_t q = p + static_cast<std::uint64_t>(static_cast<const std::uint8_t*>(nl) - ptr(p));
+          const std::uint64_t q =
+              p + static_cast<std::uint64_t>(static_cast<const std::uint8_t*>(nl) - ptr(p));
           newline(q);
           phase_ = Phase::Top;
           p = q + 1;
@@ -213,10 +239,10 @@ std::uint64_t Framer::top_byte(std::uint64_t p, std::uint8_t c) {
     }
   }
   if (resync_) {
-    // Skipping the rest of a broken pretty-printed record: only a container opening in
-    // the column where records start (or the array's closing bracket) ends that.
+    // Skipping the rest of a broken record: only a container opening no further right
+    // than where records start (or the array's closing bracket) ends that.
     const std::uint64_t col = p - st_.line_start + 1;
-    const bool open = (c == '{' || c == '[') && col == elem_column_;
+    const bool open = (c == '{' || c == '[') && col <= elem_column_;
     const bool close = c == ']' && ctx_ != Ctx::Stream && col <= elem_column_;
     if (!open && !close) {
       ++cut_skipped_lines_;
@@ -282,7 +308,7 @@ std::uint64_t Framer::top_byte(std::uint64_t p, std::uint8_t c) {
     phase_ = Phase::Token;
     return p + 1;
   }
-  start_garbage(p);
+  start_garbage(p, p);
   return p;
 }
 
@@ -291,8 +317,7 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     if (c == '\n') {
       // JSON strings never hold a raw line break: the record was cut off on this line.
       newline(p);
-      cut_record(fmt::format("truncated or broken record: line {} ends inside a string", st_.line - 1),
-                 st_.mode != LineMode::Lines);
+      cut_record(fmt::format("truncated or broken record: line {} ends inside a string", st_.line - 1), true);
       return p + 1;
     }
     if (st_.escape) {
@@ -335,7 +360,8 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     case '{':
     case '[':
       if (c == '{' && p == st_.line_start && st_.mode != LineMode::Lines && kind_ != Kind::Ignored) {
-        cut_record(fmt::format("truncated record: the next record starts at line {} before this one ended", st_.line),
+        cut_record(fmt::format("truncated record: the next record starts at line {} before this one ended",
+                               st_.line),
                    false);
         return p;  // read again as the start of the next record
       }
@@ -353,7 +379,7 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
       if (st_.mode == LineMode::Lines && kind_ != Kind::Ignored) {
         cut_record(fmt::format("truncated or unbalanced record: line {} ends inside {}", st_.line - 1,
                                kind_ == Kind::Array ? "an array" : "an object"),
-                   false);
+                   true);
       }
       return p + 1;
     case ',':
@@ -420,10 +446,13 @@ void Framer::end_record(std::uint64_t end) {
   phase_ = Phase::Top;
   watch_ = Watch::Off;
   if (kind_ == Kind::Ignored) return;
-  if (st_.mode == LineMode::Unknown) st_.mode = st_.line == rec_.line ? LineMode::Lines : LineMode::Multi;
+  if (st_.mode == LineMode::Unknown && kind_ != Kind::String) {
+    st_.mode = st_.line == rec_.line ? LineMode::Lines : LineMode::Multi;
+  }
   const std::uint64_t len = end - rec_.offset;
   if (dropped_ || len > max_record_) {
-    bad(rec_, fmt::format("record larger than {} (raise it with --max-record-mb)", format_limit(max_record_)));
+    bad(rec_,
+        fmt::format("record larger than {} (raise it with --max-record-mb)", format_limit(max_record_)));
   } else if (too_deep_) {
     bad(rec_, fmt::format("record nested deeper than {} levels", kMaxDepth));
   } else if (kind_ == Kind::String) {
@@ -480,12 +509,16 @@ void Framer::close_array(std::uint64_t p) {
   too_deep_ = false;
 }
 
-void Framer::start_garbage(std::uint64_t p) {
+void Framer::start_garbage(std::uint64_t start, std::uint64_t p) {
   if (!garbage_open_) {
     garbage_open_ = true;
-    garbage_ = where(p);
+    garbage_ = where(start);
     garbage_lines_ = 0;
-    garbage_sample_ = printable_sample(ptr(p), static_cast<std::size_t>(std::min<std::uint64_t>(data_end_ - p, 64)));
+    // The sample is collected as the line is scanned, so it does not depend on how the
+    // input was chunked; [start, p) is still held (a token being read).
+    garbage_sample_.assign(reinterpret_cast<const char*>(ptr(start)),
+                           static_cast<std::size_t>(std::min<std::uint64_t>(p - start, kSampleBytes)));
+    sampling_ = true;
   }
   ++garbage_lines_;
   phase_ = Phase::Garbage;
@@ -497,27 +530,30 @@ void Framer::finish_token(std::uint64_t p) {
   const std::string_view tok(reinterpret_cast<const char*>(ptr(tok_start_)), p - tok_start_);
   const char* what = scalar_kind(tok);
   if (what == nullptr) {
-    start_garbage(tok_start_);
+    start_garbage(tok_start_, p);
     return;
   }
   flush_pending();
   phase_ = Phase::Top;
   expect_elem_ = false;
   after_comma_ = false;
-  if (st_.mode == LineMode::Unknown) st_.mode = LineMode::Lines;
   bad(tok_, fmt::format("record is {}, expected an object", what));
 }
 
 void Framer::flush_pending() {
   if (garbage_open_) {
     garbage_open_ = false;
-    bad(garbage_, fmt::format("not JSON: skipped {} line{} starting with \"{}\"", garbage_lines_, plural(garbage_lines_),
-                              garbage_sample_));
+    sampling_ = false;
+    const std::string sample = printable_sample(reinterpret_cast<const std::uint8_t*>(garbage_sample_.data()),
+                                                garbage_sample_.size());
+    bad(garbage_, fmt::format("not JSON: skipped {} line{} starting with \"{}\"", garbage_lines_,
+                              plural(garbage_lines_), sample));
   }
   if (resync_) {
     resync_ = false;
     if (cut_skipped_lines_ > 0) {
-      cut_message_ += fmt::format(" (skipped {} more line{} of it)", cut_skipped_lines_, plural(cut_skipped_lines_));
+      cut_message_ +=
+          fmt::format(" (skipped {} more line{} of it)", cut_skipped_lines_, plural(cut_skipped_lines_));
     }
     bad(cut_where_, cut_message_);
   }
@@ -581,13 +617,17 @@ std::uint64_t Framer::keep_from(std::uint64_t end) {
     case Phase::Rec:
       if (kind_ == Kind::Ignored || dropped_) return end;
       if (end - rec_.offset > max_record_) {
-        dropped_ = true;  // keep scanning for its end, without its bytes
-        watch_ = Watch::Off;
+        // Keep scanning for its end, without its bytes. (The export watch reads keys a
+        // byte at a time and needs no bytes kept: dropping must not change what is found,
+        // or the result would depend on the chunk size.)
+        dropped_ = true;
         return end;
       }
       return rec_.offset;
-    case Phase::Token: return tok_start_;
-    default: return end;
+    case Phase::Token:
+      return tok_start_;
+    default:
+      return end;
   }
 }
 

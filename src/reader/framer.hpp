@@ -130,7 +130,7 @@ class Framer {
     ++st_.line;
     st_.line_start = p + 1;
   }
-  void start_garbage(std::uint64_t p);
+  void start_garbage(std::uint64_t start, std::uint64_t p);
   void finish_token(std::uint64_t p);
   void flush_pending();
   void close_array(std::uint64_t p);
@@ -161,7 +161,7 @@ class Framer {
 
   // Current record.
   Where rec_;
-  bool dropped_ = false;   // grew past max_record_bytes: bytes no longer kept
+  bool dropped_ = false;  // grew past max_record_bytes: bytes no longer kept
   bool too_deep_ = false;
   std::uint64_t elem_column_ = 0;    // column of the first record in this context (resync)
   std::uint64_t stream_column_ = 0;  // elem_column_ of the top level while inside an array
@@ -179,7 +179,9 @@ class Framer {
   bool garbage_open_ = false;
   Where garbage_;
   std::uint64_t garbage_lines_ = 0;
-  std::string garbage_sample_;
+  std::string garbage_sample_;  // raw bytes of the run's first line (up to kSampleBytes)
+  bool sampling_ = false;
+  static constexpr std::size_t kSampleBytes = 48;
 
   // A broken record of a pretty-printed input whose remaining lines are being skipped.
   bool resync_ = false;

@@ -48,7 +48,9 @@ int days_in_month(std::int64_t y, int m) {
   return m == 2 && leap(y) ? 29 : kDays[m - 1];
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 // Leap years in [1, y] (proleptic Gregorian), for any y.
 std::int64_t leaps_through(std::int64_t y) { return floor_div(y, 4) - floor_div(y, 100) + floor_div(y, 400); }
@@ -67,7 +69,8 @@ std::int64_t parse_iso8601_ms(std::string_view s) {
   int year = 0;
   int month = 0;
   int day = 0;
-  if (!c.digits(4, year) || !c.eat('-') || !c.digits(2, month) || !c.eat('-') || !c.digits(2, day)) return kNoTime;
+  if (!c.digits(4, year) || !c.eat('-') || !c.digits(2, month) || !c.eat('-') || !c.digits(2, day))
+    return kNoTime;
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return kNoTime;
   int hour = 0;
   int minute = 0;

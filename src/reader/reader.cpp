@@ -6,13 +6,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
-#include <memory>
+#include <new>
 
 #include "extract.hpp"
 #include "framer.hpp"
@@ -43,7 +45,8 @@ class FdSource final : public Source {
  public:
   explicit FdSource(int fd) : fd_(fd) {
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) size_ = static_cast<std::uint64_t>(st.st_size);
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+      size_ = static_cast<std::uint64_t>(st.st_size);
   }
   std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) override {
     for (;;) {
@@ -82,6 +85,51 @@ class MemSource final : public Source {
   std::size_t pos_ = 0;
 };
 
+// The read buffer. On Linux it is anonymous memory resized with mremap, so a large
+// record in progress is never held twice while the buffer grows (the pages move), and
+// shrinking returns the memory at once.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { release(); }
+
+  std::uint8_t* data() const { return p_; }
+  std::size_t capacity() const { return cap_; }
+
+  // Resizes to n bytes, keeping the first `keep` bytes.
+  void resize(std::size_t n, std::size_t keep) {
+#ifdef __linux__
+    void* q = p_ == nullptr ? ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+                            : ::mremap(p_, cap_, n, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED) throw std::bad_alloc();
+    p_ = static_cast<std::uint8_t*>(q);
+    (void)keep;
+#else
+    auto* q = new std::uint8_t[n];
+    if (keep > 0) std::memcpy(q, p_, keep);
+    release();
+    p_ = q;
+#endif
+    cap_ = n;
+  }
+
+ private:
+  void release() {
+    if (p_ == nullptr) return;
+#ifdef __linux__
+    ::munmap(p_, cap_);
+#else
+    delete[] p_;
+#endif
+    p_ = nullptr;
+  }
+
+  std::uint8_t* p_ = nullptr;
+  std::size_t cap_ = 0;
+};
+
 class Reader final : public FrameHandler {
  public:
   Reader(std::string_view name, RecordSink& sink, const ReadOptions& opts)
@@ -114,8 +162,7 @@ class Reader final : public FrameHandler {
   std::string why_;
 
   // buf_[0, len_) holds input bytes [offset_, offset_ + len_), then kPadding zeros.
-  std::unique_ptr<std::uint8_t[]> buf_;
-  std::size_t cap_ = 0;
+  Buffer buf_;
   std::size_t len_ = 0;
   std::uint64_t offset_ = 0;
   std::size_t base_cap_ = 0;
@@ -134,7 +181,7 @@ ReadStats Reader::run(Source& src) {
     // Bytes the framer no longer needs go; the record in progress moves to the front.
     if (fed) compact(framer_.keep_from(offset_ + len_));
     reserve(len_ + chunk_ + kPadding);
-    const std::ptrdiff_t n = src.read(buf_.get() + len_, chunk_, err);
+    const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {
       ++stats_.file_errors;
       sink_.on_file_error(name_, "read error: " + err);
@@ -143,9 +190,9 @@ ReadStats Reader::run(Source& src) {
     eof = n == 0;
     len_ += static_cast<std::size_t>(n);
     stats_.bytes += static_cast<std::uint64_t>(n);
-    std::memset(buf_.get() + len_, 0, kPadding);
+    std::memset(buf_.data() + len_, 0, kPadding);
     if (!fed && !eof && len_ < 3) continue;  // the framer looks for a byte order mark first
-    framer_.feed(buf_.get(), offset_, offset_ + len_);
+    framer_.feed(buf_.data(), offset_, offset_ + len_);
     fed = true;
     if (framer_.stopped()) return stats_;
     if (stats_.bytes >= next_progress) {
@@ -153,47 +200,56 @@ ReadStats Reader::run(Source& src) {
       next_progress = stats_.bytes + kProgressEvery;
     }
   }
-  framer_.finish(buf_.get(), offset_, offset_ + len_);
+  framer_.finish(buf_.data(), offset_, offset_ + len_);
   return stats_;
 }
 
 void Reader::compact(std::uint64_t keep) {
   const std::size_t drop = static_cast<std::size_t>(keep - offset_);
   if (drop == 0) return;
-  std::memmove(buf_.get(), buf_.get() + drop, len_ - drop);
+  std::memmove(buf_.data(), buf_.data() + drop, len_ - drop);
   len_ -= drop;
   offset_ = keep;
 }
 
 void Reader::reserve(std::size_t need) {
-  std::size_t want = cap_;
-  if (need > cap_) {
+  const std::size_t cap = buf_.capacity();
+  std::size_t want = cap;
+  if (need > cap) {
     // Grow (a large record in progress), by doubling but never past what the largest
     // allowed record needs.
     const std::size_t most = std::max(need, max_record_ + chunk_ + kPadding);
-    want = std::min(std::max(need, 2 * cap_), most);
-    want = std::max(want, base_cap_);
-  } else if (cap_ > 4 * base_cap_ && need <= base_cap_) {
+    want = std::max(std::min(std::max(need, 2 * cap), most), base_cap_);
+  } else if (cap > 4 * base_cap_ && need <= base_cap_) {
     want = base_cap_;  // shrink back after a large record
   }
-  if (want == cap_) return;
-  std::unique_ptr<std::uint8_t[]> bigger(new std::uint8_t[want]);
-  if (len_ > 0) std::memcpy(bigger.get(), buf_.get(), len_);
-  buf_ = std::move(bigger);
-  cap_ = want;
+  if (want != cap) buf_.resize(want, len_);
 }
 
 bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
   ++stats_.records;
   const RecordPos pos = pos_of(where);
-  const std::size_t capacity = static_cast<std::size_t>(buf_.get() + cap_ - data);
-  switch (extractor_.extract(data, len, capacity, rec_, why_)) {
+  const std::size_t capacity = static_cast<std::size_t>(buf_.data() + buf_.capacity() - data);
+  // simdjson may look at the padding after a malformed document, so what follows the
+  // record (the next record, or zeros at the end of the data) could change its verdict:
+  // parse with zeros there, whatever the chunking, then put the bytes back.
+  std::uint8_t* after = buf_.data() + (data - buf_.data()) + len;
+  std::array<std::uint8_t, kPadding> saved;
+  std::memcpy(saved.data(), after, kPadding);
+  std::memset(after, 0, kPadding);
+  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_);
+  std::memcpy(after, saved.data(), kPadding);
+  switch (outcome) {
     case Outcome::Call:
       ++stats_.calls;
       sink_.on_call(rec_, pos);
       break;
-    case Outcome::NotEnded: ++stats_.not_ended; break;
-    case Outcome::Skipped: ++stats_.skipped; break;
+    case Outcome::NotEnded:
+      ++stats_.not_ended;
+      break;
+    case Outcome::Skipped:
+      ++stats_.skipped;
+      break;
     case Outcome::Unreadable:
       ++stats_.unreadable;
       sink_.on_bad_record(name_, pos, why_);
@@ -222,7 +278,8 @@ ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOpt
   return reader.run(src);
 }
 
-ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
+ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
+                      const ReadOptions& opts) {
   MemSource src(data);
   Reader reader(name, sink, opts);
   return reader.run(src);

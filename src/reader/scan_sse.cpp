@@ -23,7 +23,8 @@ inline std::uint64_t eq16(__m128i v, char c) {
 struct Isa {
   static void load(const std::uint8_t* p, Masks& m);
   static std::uint64_t prefix_xor(std::uint64_t x) {
-    const __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(x)), _mm_set1_epi8(-1), 0);
+    const __m128i r =
+        _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(x)), _mm_set1_epi8(-1), 0);
     return static_cast<std::uint64_t>(_mm_cvtsi128_si64(r));
   }
 };
@@ -47,8 +48,8 @@ void Isa::load(const std::uint8_t* p, Masks& m) {
 
 }  // namespace
 
-std::uint64_t scan_blocks_sse(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t pos,
-                              std::uint64_t end) {
+std::uint64_t scan_blocks_sse(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
+                              std::uint64_t pos, std::uint64_t end) {
   return scan_blocks_impl(st, buf, buf_offset, pos, end);
 }
 

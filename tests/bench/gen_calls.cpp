@@ -62,17 +62,28 @@ void append_escaped(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char ch = s[i];
     const auto c = static_cast<unsigned char>(ch);
-    if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA9 && (g_e_acute++ & 1) != 0) {
+    if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA9 &&
+        (g_e_acute++ & 1) != 0) {
       out += "\\u00e9";
       ++i;
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -108,7 +119,8 @@ class Obj {
   Obj& integer(std::string key, std::int64_t value) { return raw(std::move(key), std::to_string(value)); }
   std::string done(Rng& rng, bool shuffle = true) {
     if (shuffle) {
-      for (std::size_t i = members_.size(); i > 1; --i) std::swap(members_[i - 1], members_[rng.range(0, i - 1)]);
+      for (std::size_t i = members_.size(); i > 1; --i)
+        std::swap(members_[i - 1], members_[rng.range(0, i - 1)]);
     }
     std::string out = "{";
     for (std::size_t i = 0; i < members_.size(); ++i) {
@@ -140,14 +152,17 @@ std::string array(const std::vector<std::string>& items) {
 // Mostly plain English, as real transcripts are; now and then a word with accents, CJK,
 // emoji or characters that JSON escapes.
 const std::vector<std::string> kWords = {
-    "hello", "thanks", "appointment", "tomorrow", "morning", "please", "confirm", "address", "order",
-    "delivery", "refund", "account", "number", "sure", "okay", "great", "the", "a", "to", "and", "you",
-    "I", "is", "it", "for", "that", "can", "what", "your", "with", "be", "have", "this", "on", "are",
-    "not", "we", "at", "my", "me", "do", "will", "so", "just", "call", "back", "time", "today", "help",
-    "need", "would", "like", "could", "check", "yes", "no", "right", "one", "moment", "let", "see"};
+    "hello",    "thanks", "appointment", "tomorrow", "morning", "please", "confirm", "address", "order",
+    "delivery", "refund", "account",     "number",   "sure",    "okay",   "great",   "the",     "a",
+    "to",       "and",    "you",         "I",        "is",      "it",     "for",     "that",    "can",
+    "what",     "your",   "with",        "be",       "have",    "this",   "on",      "are",     "not",
+    "we",       "at",     "my",          "me",       "do",      "will",   "so",      "just",    "call",
+    "back",     "time",   "today",       "help",     "need",    "would",  "like",    "could",   "check",
+    "yes",      "no",     "right",       "one",      "moment",  "let",    "see"};
 const std::vector<std::string> kSpecial = {
-    "café", "résumé", "naïve", "Zürich", "São Paulo", "mañana", "東京", "予約", "確認", "감사합니다",
-    "😀", "🎉", "👍", "\"quoted\"", "C:\\path\\to", "50%", "$19.99", "o'clock", "wait...", "(maybe)", "a/b"};
+    "café",         "résumé", "naïve",      "Zürich",  "São Paulo", "mañana",  "東京",
+    "予約",         "確認",   "감사합니다", "😀",       "🎉",         "👍",       "\"quoted\"",
+    "C:\\path\\to", "50%",    "$19.99",     "o'clock", "wait...",   "(maybe)", "a/b"};
 
 std::string sentence(Rng& rng, std::size_t min_len, std::size_t max_len) {
   const std::size_t target = rng.range(min_len, max_len);
@@ -187,8 +202,9 @@ std::string iso(std::int64_t ms) {
     days -= dim;
   }
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month + 1, static_cast<int>(days) + 1,
-                static_cast<int>(rem / 3600000), static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month + 1,
+                static_cast<int>(days) + 1, static_cast<int>(rem / 3600000),
+                static_cast<int>(rem / 60000 % 60), static_cast<int>(rem / 1000 % 60),
                 static_cast<int>(rem % 1000));
   return buf;
 }
@@ -213,8 +229,9 @@ std::vector<std::string> read_column(const std::string& path) {
   return out;
 }
 
-const char* kMadeUp[] = {"call.in-progress.error-vapifault-newvendor-llm-failed", "pipeline-error-acme-voice-failed",
-                         "call.start.error-get-widget", "assistant-request-returned-teapot"};
+const char* kMadeUp[] = {"call.in-progress.error-vapifault-newvendor-llm-failed",
+                         "pipeline-error-acme-voice-failed", "call.start.error-get-widget",
+                         "assistant-request-returned-teapot"};
 
 // nullptr: the call has not ended.
 std::string ended_reason(Rng& rng, const Codes& codes, bool& ended) {
@@ -296,21 +313,27 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
     if (m.role == "bot") o.str("source", "");
     messages.push_back(o.done(rng));
     Obj oa;
-    oa.str("role", m.role == "bot" ? "assistant" : m.role == "user" ? "user" : m.role == "system" ? "system" : "tool")
+    oa.str("role", m.role == "bot"      ? "assistant"
+                   : m.role == "user"   ? "user"
+                   : m.role == "system" ? "system"
+                                        : "tool")
         .str("content", m.text);
     openai.push_back(oa.done(rng, false));
   }
   const std::string messages_json = array(messages);
 
   std::vector<std::string> costs;
-  const char* kCostTypes[] = {"transcriber", "model", "voice", "vapi", "transport", "analysis", "voicemail-detection"};
+  const char* kCostTypes[] = {"transcriber",        "model", "voice", "vapi", "transport", "analysis",
+                              "voicemail-detection"};
   double total = 0;
   const std::size_t n_costs = rng.range(4, 7);
   for (std::size_t i = 0; i < n_costs; ++i) {
     const double c = static_cast<double>(rng.range(0, 50000)) / 1e6;
     total += c;
     Obj o;
-    o.str("type", kCostTypes[i]).num("cost", c).num("minutes", static_cast<double>(ended_at - started) / 60000.0);
+    o.str("type", kCostTypes[i])
+        .num("cost", c)
+        .num("minutes", static_cast<double>(ended_at - started) / 60000.0);
     if (i == 1) o.raw("model", Obj().str("model", "gpt-4.1").str("provider", "openai").done(rng));
     if (i == 2) o.raw("voice", Obj().str("voiceId", uuid(rng)).str("provider", "11labs").done(rng));
     costs.push_back(o.done(rng));
@@ -335,7 +358,8 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
       } else {
         dest.str("type", "sip").str("sipUri", "sip:desk@example.com");
       }
-      transfers.push_back(Obj().str("status", kStatus[rng.range(0, 3)]).raw("destination", dest.done(rng)).done(rng));
+      transfers.push_back(
+          Obj().str("status", kStatus[rng.range(0, 3)]).raw("destination", dest.done(rng)).done(rng));
     }
     artifact.raw("transfers", array(transfers));
   }
@@ -346,16 +370,21 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
     for (std::size_t i = 0; i < n; ++i) {
       const auto v = static_cast<double>(rng.range(400, 4000));
       sum += v;
-      lat.push_back(Obj().num("turnLatency", v).num("modelLatency", v / 2).num("voiceLatency", v / 4).done(rng));
+      lat.push_back(
+          Obj().num("turnLatency", v).num("modelLatency", v / 2).num("voiceLatency", v / 4).done(rng));
     }
-    artifact.raw("performanceMetrics",
-                 Obj().raw("turnLatencies", array(lat)).num("turnLatencyAverage", sum / static_cast<double>(n)).done(rng));
+    artifact.raw("performanceMetrics", Obj()
+                                           .raw("turnLatencies", array(lat))
+                                           .num("turnLatencyAverage", sum / static_cast<double>(n))
+                                           .done(rng));
   }
 
   Obj call;
   call.str("id", uuid(rng))
       .str("orgId", "00000000-0000-4000-8000-00000000000a")
-      .str("type", rng.chance(0.5) ? "outboundPhoneCall" : rng.chance(0.6) ? "inboundPhoneCall" : "webCall")
+      .str("type", rng.chance(0.5)   ? "outboundPhoneCall"
+                   : rng.chance(0.6) ? "inboundPhoneCall"
+                                     : "webCall")
       .str("createdAt", iso(created))
       .str("updatedAt", iso(ended_at + 5000))
       .str("assistantId", uuid(rng))
@@ -380,7 +409,7 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
         .str("summary", sentence(rng, 60, 300))
         .raw("analysis", Obj()
                              .str("summary", sentence(rng, 60, 200))
-                             .raw("successEvaluation", rng.chance(0.5)   ? (rng.chance(0.5) ? "true" : "false")
+                             .raw("successEvaluation", rng.chance(0.5) ? (rng.chance(0.5) ? "true" : "false")
                                                        : rng.chance(0.5) ? std::to_string(rng.range(1, 10))
                                                                          : quoted("false"))
                              .done(rng))
@@ -393,11 +422,13 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
                                   .integer("llmPromptTokens", static_cast<std::int64_t>(rng.range(100, 5000)))
                                   .done(rng));
     if (reason.find("error") != std::string::npos || reason.find("fault") != std::string::npos) {
-      std::string message = quoted("Provider error " + std::to_string(rng.range(400, 599)) + ": " + sentence(rng, 20, 80));
+      std::string message =
+          quoted("Provider error " + std::to_string(rng.range(400, 599)) + ": " + sentence(rng, 20, 80));
       message.insert(message.size() - 1, " \\u00e9\\u4e2d\\ud83d\\ude00");  // escapes, a surrogate pair
       call.raw("endedMessage", message);
     }
-    if (rng.chance(0.1)) call.raw("destination", Obj().str("type", "number").str("number", phone(rng)).done(rng));
+    if (rng.chance(0.1))
+      call.raw("destination", Obj().str("type", "number").str("number", phone(rng)).done(rng));
   } else {
     call.str("status", rng.chance(0.5) ? "in-progress" : "queued");
     if (rng.chance(0.3)) call.raw("endedReason", "null");
@@ -411,10 +442,20 @@ std::uint64_t parse_size(const char* s) {
   double mult = 1;
   if (end != nullptr && *end != '\0') {
     switch (*end) {
-      case 'k': case 'K': mult = 1024.0; break;
-      case 'm': case 'M': mult = 1024.0 * 1024; break;
-      case 'g': case 'G': mult = 1024.0 * 1024 * 1024; break;
-      default: mult = 0;
+      case 'k':
+      case 'K':
+        mult = 1024.0;
+        break;
+      case 'm':
+      case 'M':
+        mult = 1024.0 * 1024;
+        break;
+      case 'g':
+      case 'G':
+        mult = 1024.0 * 1024 * 1024;
+        break;
+      default:
+        mult = 0;
     }
   }
   return static_cast<std::uint64_t>(v * mult);
@@ -460,7 +501,8 @@ int main(int argc, char** argv) {
   Codes codes;
   codes.official = read_column(codes_path);
   codes.retired = read_column(retired_path);
-  if (codes.official.empty()) std::fprintf(stderr, "gen_calls: warning: no codes read from %s\n", codes_path.c_str());
+  if (codes.official.empty())
+    std::fprintf(stderr, "gen_calls: warning: no codes read from %s\n", codes_path.c_str());
   for (const std::string& c : codes.official) {
     if (c.find("pipeline-error") != std::string::npos || c.find("providerfault") != std::string::npos) {
       codes.provider_errors.push_back(c);
@@ -486,7 +528,9 @@ int main(int argc, char** argv) {
   };
   const bool metadata_first = format == "results" && rng.chance(0.5);
   if (format == "array") put("[");
-  if (format == "results") put(metadata_first ? "{\"metadata\":{\"itemsPerPage\":1000,\"currentPage\":1},\"results\":[" : "{\"results\":[");
+  if (format == "results")
+    put(metadata_first ? "{\"metadata\":{\"itemsPerPage\":1000,\"currentPage\":1},\"results\":["
+                       : "{\"results\":[");
   while (written < bytes || calls == 0) {
     const std::string call = make_call(rng, codes, clock_ms);
     if (calls > 0 && format != "ndjson") put(",\n");
@@ -495,7 +539,8 @@ int main(int argc, char** argv) {
     ++calls;
   }
   if (format == "array") put("]\n");
-  if (format == "results") put(metadata_first ? "]}\n" : "],\"metadata\":{\"itemsPerPage\":1000,\"currentPage\":1}}\n");
+  if (format == "results")
+    put(metadata_first ? "]}\n" : "],\"metadata\":{\"itemsPerPage\":1000,\"currentPage\":1}}\n");
   if (out != stdout && std::fclose(out) != 0) {
     std::fprintf(stderr, "gen_calls: %s: %s\n", out_path.c_str(), std::strerror(errno));
     return 1;

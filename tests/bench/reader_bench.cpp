@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     const std::string_view a = argv[i];
     if (a == "--kernel" && i + 1 < argc) {
       const std::string_view k = argv[++i];
-      kernel = k == "scalar" ? Kernel::Scalar
+      kernel = k == "scalar"     ? Kernel::Scalar
                : k == "portable" ? Kernel::Portable
                : k == "sse"      ? Kernel::Sse
                : k == "avx2"     ? Kernel::Avx2
@@ -69,19 +69,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   vapidiag::reader_detail::set_kernel_override(kernel);
-  std::printf("kernel: %s\n", vapidiag::reader_detail::kernel_name(vapidiag::reader_detail::resolve_kernel(kernel)));
+  std::printf("kernel: %s\n",
+              vapidiag::reader_detail::kernel_name(vapidiag::reader_detail::resolve_kernel(kernel)));
   for (const std::string& f : files) {
     for (int r = 0; r < repeat; ++r) {
       NullSink sink;
       const auto t0 = std::chrono::steady_clock::now();
       const vapidiag::ReadStats s = vapidiag::read_file(f, sink, opts);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("%s: %.1f MB in %.3f s = %.0f MB/s; records %llu (calls %llu, not ended %llu, skipped %llu, "
-                  "unreadable %llu)\n",
-                  f.c_str(), static_cast<double>(s.bytes) / 1e6, secs, static_cast<double>(s.bytes) / 1e6 / secs,
-                  static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.calls),
-                  static_cast<unsigned long long>(s.not_ended), static_cast<unsigned long long>(s.skipped),
-                  static_cast<unsigned long long>(s.unreadable));
+      std::printf(
+          "%s: %.1f MB in %.3f s = %.0f MB/s; records %llu (calls %llu, not ended %llu, skipped %llu, "
+          "unreadable %llu)\n",
+          f.c_str(), static_cast<double>(s.bytes) / 1e6, secs, static_cast<double>(s.bytes) / 1e6 / secs,
+          static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.calls),
+          static_cast<unsigned long long>(s.not_ended), static_cast<unsigned long long>(s.skipped),
+          static_cast<unsigned long long>(s.unreadable));
     }
   }
   rusage ru{};
