@@ -62,6 +62,10 @@ struct ReadOptions {
 ReadStats read_file(const std::string& path, RecordSink& sink, const ReadOptions& opts = {});
 // Read from an open file descriptor (stdin, pipes); name is used in messages.
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts = {});
+// Read bytes [begin, end) of an open regular file as if they were a whole input: how one
+// line-delimited file is split across threads. Positions are relative to begin.
+ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name, RecordSink& sink,
+                        const ReadOptions& opts = {});
 // Read an in-memory buffer (tests, fuzzing). Behaves exactly like a file of these bytes.
 ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
                       const ReadOptions& opts = {});

@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <memory>
+#include <thread>
 #include <deque>
 #include <unordered_map>
 #include <fstream>
@@ -113,6 +119,10 @@ class LogSink final : public RecordSink {
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     ++bad_records;
     if (bad_records > kMaxBadMessages) return;
+    if (deferred_) {  // a worker thread: the caller prints these later with absolute positions
+      deferred.push_back({std::string(file), pos, std::string(message)});
+      return;
+    }
     clear_progress();
     ctx_.err.line(std::string(ctx_.err_style.bold()) + "vapidiag: " + std::string(file) + ":" +
                   std::to_string(pos.line) + ":" + std::to_string(pos.column) + std::string(ctx_.err_style.reset()) +
@@ -129,7 +139,7 @@ class LogSink final : public RecordSink {
                   std::string(ctx_.err_style.reset()) + ": " + std::string(message));
   }
   void on_progress(std::uint64_t bytes, std::uint64_t calls) override {
-    if (!ctx_.env.err_is_tty) return;
+    if (!ctx_.env.err_is_tty || deferred_) return;
     const auto now = std::chrono::steady_clock::now();
     const double secs = std::chrono::duration<double>(now - start_).count();
     if (secs < 1.0 || now - last_progress_ < std::chrono::milliseconds(200)) return;
@@ -143,7 +153,16 @@ class LogSink final : public RecordSink {
     std::fflush(ctx_.env.err);
     progress_shown_ = true;
   }
-  bool stop_requested() const override { return ctx_.out.closed() || ctx_.out.failed(); }
+  bool stop_requested() const override { return !deferred_ && (ctx_.out.closed() || ctx_.out.failed()); }
+
+  // Worker mode: bad records are kept for the caller instead of printed.
+  struct Deferred {
+    std::string file;
+    RecordPos pos;
+    std::string message;
+  };
+  void defer_messages() { deferred_ = true; }
+  std::vector<Deferred> deferred;
 
   void clear_progress() {
     if (!progress_shown_) return;
@@ -187,6 +206,7 @@ class LogSink final : public RecordSink {
   std::array<char, 256> buf_{};
   std::chrono::steady_clock::time_point start_, last_progress_{};
   bool progress_shown_ = false;
+  bool deferred_ = false;
 };
 
 struct RunResult {
@@ -221,7 +241,86 @@ Thresholds make_thresholds(const LogOptions& o) {
   return t;
 }
 
-RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, CallHandler handler) {
+ReadOptions read_options(const LogOptions& o) {
+  ReadOptions ro;
+  ro.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
+  return ro;
+}
+
+// Byte ranges for reading one file on several threads, or a single range when the
+// file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
+std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size, std::size_t jobs) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
+  constexpr std::uint64_t kMinSplit = 32u << 20;
+  if (jobs < 2 || size < kMinSplit) return ranges;
+  std::string head(std::min<std::uint64_t>(size, 1u << 20), '\0');
+  if (::pread(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size())) return ranges;
+  std::size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  const std::size_t nl = head.find('\n', i);
+  if (i >= head.size() || head[i] != '{' || nl == std::string::npos) return ranges;
+  std::size_t last = nl;
+  while (last > i && std::isspace(static_cast<unsigned char>(head[last - 1]))) --last;
+  std::size_t next = nl + 1;
+  while (next < head.size() && std::isspace(static_cast<unsigned char>(head[next]))) ++next;
+  if (last == i || head[last - 1] != '}' || next >= head.size() || head[next] != '{') return ranges;
+
+  ranges.clear();
+  std::uint64_t begin = 0;
+  std::string window(4u << 20, '\0');
+  for (std::size_t k = 1; k < jobs; ++k) {
+    const std::uint64_t target = std::max(begin + 1, size * k / jobs);
+    const ssize_t got = ::pread(fd, window.data(), window.size(), static_cast<off_t>(target - 1));
+    if (got <= 1) break;
+    const std::size_t at = std::string_view(window.data(), static_cast<std::size_t>(got)).find("\n{");
+    if (at == std::string_view::npos) break;
+    const std::uint64_t cut = target - 1 + at + 1;
+    ranges.emplace_back(begin, cut);
+    begin = cut;
+  }
+  ranges.emplace_back(begin, size);
+  return ranges;
+}
+
+// The reader's messages name lines of the range they read ("line 12 ends inside a
+// string"); make them lines of the whole file.
+std::string shift_line_numbers(std::string_view msg, std::uint64_t lines_before) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t at = msg.find("line ", pos);
+    if (at == std::string_view::npos) break;
+    std::size_t end = at + 5;
+    while (end < msg.size() && std::isdigit(static_cast<unsigned char>(msg[end]))) ++end;
+    out.append(msg.substr(pos, at + 5 - pos));
+    if (end > at + 5) out += std::to_string(std::stoull(std::string(msg.substr(at + 5, end - at - 5))) + lines_before);
+    pos = end;
+  }
+  out.append(msg.substr(pos));
+  return out;
+}
+
+// Newlines in [0, end) of fd: the line offset of a range that starts at end.
+std::uint64_t count_lines(int fd, std::uint64_t end) {
+  std::string buf(1u << 20, '\0');
+  std::uint64_t lines = 0, pos = 0;
+  while (pos < end) {
+    const ssize_t got =
+        ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), end - pos)),
+                static_cast<off_t>(pos));
+    if (got <= 0) break;
+    lines += static_cast<std::uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+    pos += static_cast<std::uint64_t>(got);
+  }
+  return lines;
+}
+
+// Reads every input. `handler_for(w)` gives worker w's handler; worker 0 reads every
+// input on this thread, and with jobs > 1 a large NDJSON file is also cut into ranges
+// read by workers 1.. in parallel. Callers combine their workers' results in worker order,
+// which is input order, so the outcome equals a sequential run.
+RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
+                      const std::function<CallHandler(std::size_t)>& handler_for, std::size_t jobs) {
   RunResult r;
   std::vector<std::string> files = o.files;
   if (files.empty()) {
@@ -232,23 +331,80 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, C
     }
     files.push_back("-");
   }
-  ReadOptions ro;
-  ro.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
+  const ReadOptions ro = read_options(o);
   const Thresholds thresholds = make_thresholds(o);
-  LogSink sink(ctx, filter, thresholds, std::move(handler));
+  LogSink sink(ctx, filter, thresholds, handler_for(0));
+  std::vector<std::unique_ptr<LogSink>> workers;
   for (const std::string& f : files) {
     if (sink.stop_requested()) break;
     const std::string name = f == "-" ? "<stdin>" : f;
     sink.set_file(name);
-    ReadStats s = f == "-" ? read_fd(ctx.env.in_fd, name, sink, ro) : read_file(f, sink, ro);
-    sink.bytes_done += s.bytes;
-    sink.calls_done += s.calls;
-    r.stats.add(s);
     ++r.files;
+    if (f == "-") {
+      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, ro);
+      sink.bytes_done += s.bytes;
+      sink.calls_done += s.calls;
+      r.stats.add(s);
+      continue;
+    }
+    const int fd = jobs > 1 ? ::open(f.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    struct stat st {};
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
+    if (ranges.size() < 2) {
+      if (fd >= 0) ::close(fd);
+      const ReadStats s = read_file(f, sink, ro);
+      sink.bytes_done += s.bytes;
+      sink.calls_done += s.calls;
+      r.stats.add(s);
+      continue;
+    }
+    // Ranges 1.. on worker threads, range 0 here.
+    while (workers.size() < ranges.size() - 1) {
+      workers.push_back(std::make_unique<LogSink>(ctx, filter, thresholds, handler_for(workers.size() + 1)));
+      workers.back()->defer_messages();
+    }
+    std::vector<ReadStats> stats(ranges.size());
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < ranges.size(); ++k) {
+      LogSink& w = *workers[k - 1];
+      w.set_file(name);
+      w.deferred.clear();
+      threads.emplace_back([&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, ro); });
+    }
+    stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, ro);
+    for (std::thread& t : threads) t.join();
+    // Report the workers' bad records with positions in the whole file.
+    std::uint64_t records_before = stats[0].records;
+    for (std::size_t k = 1; k < ranges.size(); ++k) {
+      LogSink& w = *workers[k - 1];
+      const std::uint64_t lines_before = w.deferred.empty() ? 0 : count_lines(fd, ranges[k].first);
+      for (LogSink::Deferred& d : w.deferred) {
+        RecordPos pos = d.pos;
+        pos.record += records_before;
+        pos.line += lines_before;
+        pos.offset += ranges[k].first;
+        sink.on_bad_record(d.file, pos, shift_line_numbers(d.message, lines_before));
+      }
+      sink.bad_records += w.bad_records - w.deferred.size();
+      records_before += stats[k].records;
+    }
+    ::close(fd);
+    for (const ReadStats& s : stats) {
+      r.stats.add(s);
+      sink.bytes_done += s.bytes;
+      sink.calls_done += s.calls;
+    }
   }
   sink.clear_progress();
   r.filtered_out = sink.filtered_out;
+  for (const auto& w : workers) r.filtered_out += w->filtered_out;
   return r;
+}
+
+RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, CallHandler handler) {
+  return read_inputs(o, ctx, filter, [&](std::size_t) { return handler; }, 1);
 }
 
 void add_filter_options(CLI::App& app, LogOptions& o) {
@@ -753,8 +909,16 @@ void render_summary_csv(const Summary& s, const LogOptions& o, Context& ctx) {
 
 }  // namespace
 
+void add_jobs_option(CLI::App& app, LogOptions& o) {
+  o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  app.add_option("-j,--jobs", o.jobs, "Threads for reading a large NDJSON file (default: the number of cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+}
+
 void setup_summary(CLI::App& app, LogOptions& o) {
   add_filter_options(app, o);
+  add_jobs_option(app, o);
   app.add_option("--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown", "csv"}))
       ->capture_default_str();
@@ -816,15 +980,24 @@ int run_summary(const LogOptions& o, Context& ctx) {
   } else {
     Filter filter;
     if (!make_filter(o, ctx, &filter)) return kExitUsage;
-    total.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
-    std::vector<std::string_view> ids;
-    RunResult r = read_inputs(o, ctx, filter,
-                              [&](const Diagnosis& d) {
-                                total.add_call(d.rec, d.c);
-                                ids.clear();
-                                for (const Finding& f : d.findings) ids.push_back(f.def->id);
-                                total.add_findings(ids, d.by_evidence != d.c.symptom);
-                              });
+    const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
+    // One summary per worker, merged in worker order below (merging is exact).
+    std::vector<Summary> parts(jobs);
+    std::vector<std::vector<std::string_view>> ids(jobs);
+    for (Summary& p : parts) p.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
+    total.burst_window_ms = parts[0].burst_window_ms;
+    RunResult r = read_inputs(
+        o, ctx, filter,
+        [&](std::size_t w) -> CallHandler {
+          return [&parts, &ids, w](const Diagnosis& d) {
+            parts[w].add_call(d.rec, d.c);
+            ids[w].clear();
+            for (const Finding& f : d.findings) ids[w].push_back(f.def->id);
+            parts[w].add_findings(ids[w], d.by_evidence != d.c.symptom);
+          };
+        },
+        jobs);
+    for (Summary& p : parts) total.merge(p);
     if (r.usage_error) return kExitUsage;
     total.add_read_stats(r.stats, r.files);
     filtered_out = r.filtered_out;
@@ -842,6 +1015,7 @@ int run_summary(const LogOptions& o, Context& ctx) {
 
 void setup_check(CLI::App& app, LogOptions& o) {
   add_filter_options(app, o);
+  add_jobs_option(app, o);
   app.add_option("--fail-on", o.fail_on, "Fault parties that fail the check (comma-separated)")->capture_default_str();
   app.add_option("--max-rate", o.max_rate, "Fail only when matching calls exceed PERCENT of ended calls")
       ->check(CLI::Range(0.0, 100.0));
@@ -880,11 +1054,19 @@ int run_check(const LogOptions& o, Context& ctx) {
   }
   Filter filter;
   if (!make_filter(o, ctx, &filter)) return kExitUsage;
+  const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> counts(jobs);  // per worker: calls, matched
+  RunResult r = read_inputs(
+      o, ctx, filter,
+      [&](std::size_t w) -> CallHandler {
+        return [&counts, &fail, w](const Diagnosis& d) {
+          ++counts[w].first;
+          if (fail[static_cast<std::size_t>(d.c.fault)]) ++counts[w].second;
+        };
+      },
+      jobs);
   std::uint64_t calls = 0, matched = 0;
-  RunResult r = read_inputs(o, ctx, filter, [&](const Diagnosis& d) {
-    ++calls;
-    if (fail[static_cast<std::size_t>(d.c.fault)]) ++matched;
-  });
+  for (const auto& [c, m] : counts) calls += c, matched += m;
   if (r.usage_error) return kExitUsage;
   if ((r.stats.unreadable || r.stats.file_errors) && !o.ignore_bad_records) {
     if (!o.quiet)

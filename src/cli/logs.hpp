@@ -17,6 +17,7 @@ struct LogOptions {
   std::string symptom, fault, component, code_glob, since, until;
   bool failures_only = false;
   double max_record_mb = 32;
+  std::size_t jobs = 1;  // summary and check: threads for one large NDJSON file
   std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each
   // summary
   std::string by = "day";

@@ -69,6 +69,31 @@ class FdSource final : public Source {
   std::uint64_t size_ = 0;
 };
 
+// Bytes [begin, end) of a file, read with pread so that several readers can share it.
+class RangeSource final : public Source {
+ public:
+  RangeSource(int fd, std::uint64_t begin, std::uint64_t end) : fd_(fd), pos_(begin), end_(end) {}
+  std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) override {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(n, end_ - pos_));
+    if (want == 0) return 0;
+    for (;;) {
+      const ssize_t r = ::pread(fd_, dst, want, static_cast<off_t>(pos_));
+      if (r >= 0) {
+        pos_ += static_cast<std::uint64_t>(r);
+        return r;
+      }
+      if (errno == EINTR) continue;
+      err = std::strerror(errno);
+      return -1;
+    }
+  }
+  std::uint64_t size_hint() const override { return end_ - pos_; }
+
+ private:
+  int fd_;
+  std::uint64_t pos_, end_;
+};
+
 class MemSource final : public Source {
  public:
   explicit MemSource(std::string_view data) : data_(data) {}
@@ -274,6 +299,13 @@ void Reader::on_not_json(std::string_view message) {
 
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
   FdSource src(fd);
+  Reader reader(name, sink, opts);
+  return reader.run(src);
+}
+
+ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name, RecordSink& sink,
+                        const ReadOptions& opts) {
+  RangeSource src(fd, begin, std::max(begin, end));
   Reader reader(name, sink, opts);
   return reader.run(src);
 }

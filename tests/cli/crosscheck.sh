@@ -32,3 +32,18 @@ for format in ndjson array results; do
        <("$bin" summary --format json <"$tmp/calls.$format" | jq 'del(.inputs.files)')
   echo "$format: $records records, $calls ended calls, $(wc -l <"$tmp/jq-counts") codes: same as jq"
 done
+
+# A large NDJSON file read on several threads gives exactly the single-thread result,
+# messages (with absolute lines, records and offsets) included.
+"$gen" --format ndjson --bytes 48M --seed 7 --out "$tmp/big.ndjson" 2>/dev/null
+awk 'NR % 797 == 5 { print substr($0, 1, 150); next } NR % 1201 == 7 { print "{\"id\":\"x\",\"endedReason\":5}"; next } { print }' \
+  "$tmp/big.ndjson" >"$tmp/broken.ndjson"
+set +e
+"$bin" summary "$tmp/broken.ndjson" --format json -j 1 >"$tmp/j1.json" 2>"$tmp/e1"
+"$bin" summary "$tmp/broken.ndjson" --format json -j 2 >"$tmp/j2.json" 2>"$tmp/e2"
+"$bin" summary "$tmp/broken.ndjson" --format json -j 5 >"$tmp/j5.json" 2>"$tmp/e5"
+set -e
+cmp "$tmp/j1.json" "$tmp/j2.json" && cmp "$tmp/j1.json" "$tmp/j5.json" || { echo "--jobs changes the summary"; exit 1; }
+diff "$tmp/e1" "$tmp/e2" && diff "$tmp/e1" "$tmp/e5" || { echo "--jobs changes the messages"; exit 1; }
+[ "$(jq '.inputs.unreadable' "$tmp/j1.json")" -gt 0 ] || { echo "no broken records in the parallel test"; exit 1; }
+echo "jobs: 1, 2 and 5 threads agree ($(jq '.inputs.records' "$tmp/j1.json") records, $(jq '.inputs.unreadable' "$tmp/j1.json") unreadable)"
