@@ -24,6 +24,6 @@ if [ -d tests/fuzz ]; then
   step "fuzz targets (clang libFuzzer, ${VAPIDIAG_FUZZ_SECONDS:-30} s each)"
   CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAPIDIAG_FUZZ=ON \
     -DVAPIDIAG_SANITIZE=ON >/dev/null
-  cmake --build build-fuzz -j "$jobs"
+  cmake --build build-fuzz -j "$jobs" --target fuzz
   bash tests/fuzz/run.sh build-fuzz "${VAPIDIAG_FUZZ_SECONDS:-30}"
 fi
