@@ -9,6 +9,15 @@ namespace vapidiag {
 
 // Iterative matcher with single-star backtracking: linear in practice, no recursion.
 constexpr bool glob_match(std::string_view pattern, std::string_view text) {
+  // Quick reject on the literal tail after the last wildcard (most rows end in one).
+  std::size_t tail = 0;
+  while (tail < pattern.size() && pattern[pattern.size() - 1 - tail] != '*' && pattern[pattern.size() - 1 - tail] != '?')
+    ++tail;
+  if (tail < pattern.size() && tail > 0) {
+    if (text.size() < tail) return false;
+    for (std::size_t i = 1; i <= tail; ++i)
+      if (pattern[pattern.size() - i] != text[text.size() - i]) return false;
+  }
   std::size_t p = 0, t = 0;
   std::size_t star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
