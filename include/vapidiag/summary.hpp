@@ -30,7 +30,7 @@ struct CountPair {
 class Summary {
  public:
   // Distinct keys kept per map; beyond it, calls count under "(other)" and truncated is set.
-  static constexpr std::size_t kMaxKeys = 50000;
+  static constexpr std::size_t kMaxKeys = 10000;
   static constexpr std::size_t kMaxIds = 100000;
 
   void add_call(const CallRecord& rec, const Classification& c);

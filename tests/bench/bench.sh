@@ -40,10 +40,12 @@ for format in ndjson array; do
   f="$dir/calls-$size.$format"
   bytes=$(stat -c %s "$f")
   sel='.endedReason'; [ "$format" = array ] && sel='.[].endedReason'
+  read -r v1 v1r < <(measure "'$bin' summary '$f' --format json -j 1")
   read -r vs vr < <(measure "'$bin' summary '$f' --format json")
   read -r ss sr < <(measure "'$bin' summary --format json < '$f'")
   read -r js jr < <(measure "jq -r '$sel' '$f' | sort | uniq -c")
-  printf '%-34s %10s %10s %9s MiB\n' "vapidiag summary $format (file)" "$vs" "$(mbps "$bytes" "$vs")" "$((vr / 1024))"
+  printf '%-34s %10s %10s %9s MiB\n' "vapidiag summary $format (1 thread)" "$v1" "$(mbps "$bytes" "$v1")" "$((v1r / 1024))"
+  printf '%-34s %10s %10s %9s MiB\n' "vapidiag summary $format (file, -j $(nproc))" "$vs" "$(mbps "$bytes" "$vs")" "$((vr / 1024))"
   printf '%-34s %10s %10s %9s MiB\n' "vapidiag summary $format (stdin)" "$ss" "$(mbps "$bytes" "$ss")" "$((sr / 1024))"
   printf '%-34s %10s %10s %9s MiB\n' "jq -r '$sel' | sort | uniq -c" "$js" "$(mbps "$bytes" "$js")" "$((jr / 1024))"
   printf '%-34s %10s\n' "ratio vapidiag/jq ($format)" "$(awk -v a="$js" -v b="$vs" 'BEGIN{printf "%.1fx", a / b}')"

@@ -176,6 +176,13 @@ std::string sentence(Rng& rng, std::size_t min_len, std::size_t max_len) {
   return s;
 }
 
+// A stable UUID-shaped id: the n-th member of a small pool.
+std::string pooled_id(unsigned pool, std::size_t n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-%04x-4000-8000-%012zx", pool & 0xffffu, n);
+  return buf;
+}
+
 std::string uuid(Rng& rng) {
   const std::uint64_t a = rng.next();
   const std::uint64_t b = rng.next();
@@ -387,8 +394,9 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
                                      : "webCall")
       .str("createdAt", iso(created))
       .str("updatedAt", iso(ended_at + 5000))
-      .str("assistantId", uuid(rng))
-      .str("phoneNumberId", uuid(rng))
+      // An organisation has a few dozen assistants and numbers, not one per call.
+      .str("assistantId", pooled_id(0xa551, rng.range(0, 23)))
+      .str("phoneNumberId", pooled_id(0xb0b, rng.range(0, 59)))
       .str("phoneCallProvider", rng.chance(0.7) ? "twilio" : "vapi")
       .str("phoneCallTransport", "pstn")
       .raw("customer", Obj().str("number", phone(rng)).str("name", sentence(rng, 3, 20)).done(rng))
