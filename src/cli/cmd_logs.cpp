@@ -419,7 +419,7 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
   app.add_flag("--failures", o.failures_only, "Only failed calls (every fault party but normal)");
   app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.001, 65536.0));
   for (const Threshold& t : thresholds()) {
     double& v = o.thresholds[std::string(t.name)];
     v = t.value;
@@ -781,6 +781,7 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
   ctx.out.line("Input: " + with_commas(s.files) + (s.files == 1 ? " input, " : " inputs, ") +
                accounting_line(s, filtered_out));
   for (const Table& t : summary_tables(s, o)) {
+    if (t.rows.empty()) continue;
     ctx.out.line("");
     ctx.out.line(std::string(st.bold()) + t.title + std::string(st.reset()));
     std::vector<std::size_t> w(t.header.size(), 0);
@@ -848,6 +849,7 @@ void render_summary_markdown(const Summary& s, const LogOptions& o, Context& ctx
     return out;
   };
   for (const Table& t : summary_tables(s, o)) {
+    if (t.rows.empty()) continue;
     ctx.out.line("");
     ctx.out.line("## " + t.title);
     ctx.out.line("");

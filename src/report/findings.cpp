@@ -21,6 +21,9 @@ double Thresholds::get(std::string_view name) const {
 }
 
 bool Thresholds::set(std::string_view name, double value) {
+  // Thresholds become millisecond integers: keep them where that conversion is defined.
+  if (!(value >= 0)) value = 0;
+  value = std::min(value, 1e9);
   for (auto& [k, v] : values_)
     if (k == name) {
       v = value;
