@@ -34,7 +34,8 @@ void check_normalize(std::string_view in) {
     const std::string_view out = normalize_code(in, buf.get(), cap);
     FUZZ_CHECK(out.size() <= in.size(), "normalize_code grew %zu -> %zu bytes", in.size(), out.size());
     const bool in_buf = !out.empty() && out.data() >= buf.get() && out.data() < buf.get() + (cap ? cap : 1);
-    FUZZ_CHECK(out.empty() || in_buf || in_range(out, in), "normalize_code returned a view outside in and buf");
+    FUZZ_CHECK(out.empty() || in_buf || in_range(out, in),
+               "normalize_code returned a view outside in and buf");
     if (in_buf) FUZZ_CHECK(out.size() <= cap && out.data() + out.size() <= buf.get() + cap, "view past cap");
     FUZZ_CHECK(std::none_of(out.begin(), out.end(), [](char c) { return c >= 'A' && c <= 'Z'; }),
                "normalize_code left an upper-case letter");
@@ -65,7 +66,8 @@ void check_classification(std::string_view code, const Classification& c) {
   }
   if (!c.provider.empty() && !c.provider_info)
     FUZZ_CHECK(in_range(c.provider, source), "decoded provider view outside the code");
-  if (c.provider_info) FUZZ_CHECK(find_provider(c.provider_info->slug) == c.provider_info, "bad provider_info");
+  if (c.provider_info)
+    FUZZ_CHECK(find_provider(c.provider_info->slug) == c.provider_info, "bad provider_info");
 
   const KnownCode* k = find_known(code);
   FUZZ_CHECK(c.known == (k != nullptr), "known flag disagrees with find_known");
@@ -77,12 +79,14 @@ void check_classification(std::string_view code, const Classification& c) {
       FUZZ_CHECK(c.row && c.row->code == code && c.rule == code, "exact match without its row");
       break;
     case MatchKind::Alias:
-      FUZZ_CHECK(c.known && c.retired && !c.successor.empty() && c.rule == c.successor, "alias without successor");
+      FUZZ_CHECK(c.known && c.retired && !c.successor.empty() && c.rule == c.successor,
+                 "alias without successor");
       break;
     case MatchKind::Pattern:
     case MatchKind::Decoded:
       FUZZ_CHECK(c.pattern && c.rule == c.pattern->pattern, "pattern match without its row");
-      FUZZ_CHECK((c.matched_by == MatchKind::Decoded) == c.pattern->decode, "decoded flag disagrees with row");
+      FUZZ_CHECK((c.matched_by == MatchKind::Decoded) == c.pattern->decode,
+                 "decoded flag disagrees with row");
       break;
     case MatchKind::Unknown:
       FUZZ_CHECK(!c.row && !c.pattern && c.symptom == Symptom::Unknown && c.fault == Fault::Unknown,
@@ -91,9 +95,19 @@ void check_classification(std::string_view code, const Classification& c) {
     default:
       FUZZ_CHECK(false, "matched_by out of range");
   }
+  if (c.row) {
+    FUZZ_CHECK(c.symptom == c.row->symptom && c.fault == c.row->fault && c.retry == c.row->retry &&
+                   c.charged == c.row->charged && c.component == c.row->component,
+               "exact/alias classification disagrees with its row");
+  }
   if (c.classified()) {
-    FUZZ_CHECK(!(c.symptom == Symptom::Unknown && c.fault == Fault::Unknown),
-               "classified (%s) but symptom and fault both unknown", std::string(to_string(c.matched_by)).c_str());
+    // Only a row that says so itself (unknown-error: "Vapi could not classify why the
+    // call ended") may leave both unknown; a pattern or decoding must say something.
+    const bool row_says_unknown =
+        c.row && c.row->symptom == Symptom::Unknown && c.row->fault == Fault::Unknown;
+    FUZZ_CHECK(row_says_unknown || !(c.symptom == Symptom::Unknown && c.fault == Fault::Unknown),
+               "classified (%s) but symptom and fault both unknown",
+               std::string(to_string(c.matched_by)).c_str());
     FUZZ_CHECK(!c.rule.empty(), "classified without a rule");
     FUZZ_CHECK(!c.docs.empty(), "classified without docs");
     FUZZ_CHECK(!code.empty(), "empty code classified");
@@ -107,7 +121,8 @@ void check_render(std::string_view code, const Classification& c) {
   const std::string fix = render_fix(c);
   const std::string fix_short = render_fix_short(c);
   FUZZ_CHECK(!meaning.empty() && !fix.empty() && !fix_short.empty(), "empty rendering");
-  FUZZ_CHECK(fix.compare(0, fix_short.size(), fix_short) == 0, "render_fix_short is not a prefix of render_fix");
+  FUZZ_CHECK(fix.compare(0, fix_short.size(), fix_short) == 0,
+             "render_fix_short is not a prefix of render_fix");
   // Braces can only come from the code itself (a decoded provider slug); otherwise one
   // is an unfilled template placeholder.
   if (code.find_first_of("{}") == std::string_view::npos) {
@@ -127,7 +142,8 @@ void check_suggest(std::string_view code) {
     }
     FUZZ_CHECK(!seen_empty, "suggestion after an empty slot");
     const KnownCode* k = find_known(s[i]);
-    FUZZ_CHECK(k != nullptr, "suggested '%.*s' is not a published code", static_cast<int>(s[i].size()), s[i].data());
+    FUZZ_CHECK(k != nullptr, "suggested '%.*s' is not a published code", static_cast<int>(s[i].size()),
+               s[i].data());
     FUZZ_CHECK(k->code.data() == s[i].data(), "suggestion does not point into the table");
     for (std::size_t j = 0; j < i; ++j) FUZZ_CHECK(s[j] != s[i], "duplicate suggestion");
   }

@@ -1,5 +1,5 @@
-// The command line end to end, in-process. Any bytes are the stdin of
-// `explain - --format json` and of `explain -` (one code per line); then the first line
+// The command line end to end, in-process. Any bytes (their first 4 lines) are the stdin
+// of `explain - --format json` and of `explain -` (one code per line); then the first line
 // is split into up to 16 argv words, with the remaining lines as stdin, to fuzz option
 // parsing and every subcommand (diagnose, summary, check read stdin). Nothing may
 // crash, and exit codes stay in 0..4.
@@ -10,6 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,25 +34,44 @@ int bytes_fd(std::string_view bytes) {
   static int fd = memfd_create("fuzz-stdin", 0);
   FUZZ_CHECK(fd >= 0, "memfd_create failed");
   FUZZ_CHECK(ftruncate(fd, 0) == 0, "ftruncate failed");
-  FUZZ_CHECK(pwrite(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()), "pwrite failed");
+  FUZZ_CHECK(pwrite(fd, bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()),
+             "pwrite failed");
   FUZZ_CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek failed");
   return fd;
 }
 
+// VAPIDIAG_FUZZ_IGNORE=utf8-dump keeps fuzzing past a known bug while it is open: a
+// string that is not UTF-8 reaching nlohmann's dump() throws type_error 316 (uncaught,
+// so the CLI aborts). Without the variable that exception is a crash like any other.
+bool ignore_utf8_dump() {
+  static const bool on = [] {
+    const char* v = std::getenv("VAPIDIAG_FUZZ_IGNORE");
+    return v != nullptr && std::string_view(v).find("utf8-dump") != std::string_view::npos;
+  }();
+  return on;
+}
+
+constexpr int kIgnored = -1;
+
 int run(const std::vector<std::string>& args, std::string_view stdin_bytes) {
-  // fmemopen wants a mutable buffer (and rejects none at all): give it a copy.
+  // fmemopen wants a mutable buffer: give it a copy.
   std::string copy(stdin_bytes);
   copy.push_back('\0');
-  std::FILE* in = fmemopen(copy.data(), stdin_bytes.size(), "r");
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(fmemopen(copy.data(), stdin_bytes.size(), "r"),
+                                                     &std::fclose);
   FUZZ_CHECK(in != nullptr, "fmemopen failed");
   CliEnv env;
-  env.in = in;
+  env.in = in.get();
   env.out = dev_null();
   env.err = dev_null();
   env.in_fd = bytes_fd(stdin_bytes);
-  env.no_color = false;
-  const int rc = run_cli(args, env);
-  std::fclose(in);
+  int rc;
+  try {
+    rc = run_cli(args, env);
+  } catch (const nlohmann::json::type_error& e) {
+    if (e.id != 316 || !ignore_utf8_dump()) throw;
+    return kIgnored;
+  }
   std::string cmd;
   for (const std::string& a : args) cmd += " '" + a + "'";
   FUZZ_CHECK(rc >= kExitOk && rc <= kExitOutput, "run_cli returned %d for:%s", rc, cmd.c_str());
@@ -61,20 +83,22 @@ int run(const std::vector<std::string>& args, std::string_view stdin_bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
 
-  // explain -: one code per line from stdin. Only the first 16 lines: each unknown code
+  // explain -: one code per line from stdin. Only the first 4 lines: each unknown code
   // costs a suggest() (~80 ms under the sanitizers), and more lines find nothing new.
   std::string_view codes = bytes;
   std::size_t cut = 0;
-  for (int n = 0; n < 16 && cut != std::string_view::npos; ++n) {
+  for (int n = 0; n < 4 && cut != std::string_view::npos; ++n) {
     cut = codes.find('\n', cut);
     if (cut != std::string_view::npos) ++cut;
   }
   if (cut != std::string_view::npos) codes = codes.substr(0, cut);
   const int rc_json = run({"explain", "-", "--format", "json"}, codes);
   // Without a single non-blank line explain has nothing to do; otherwise 0 or 1.
-  FUZZ_CHECK(rc_json == kExitOk || rc_json == kExitFound, "explain - --format json returned %d", rc_json);
+  FUZZ_CHECK(rc_json == kExitOk || rc_json == kExitFound || rc_json == kIgnored,
+             "explain - --format json returned %d", rc_json);
   const int rc_text = run({"explain", "-"}, codes);
-  FUZZ_CHECK(rc_text == rc_json, "explain - returned %d in text, %d in json", rc_text, rc_json);
+  FUZZ_CHECK(rc_text == rc_json || rc_json == kIgnored, "explain - returned %d in text, %d in json", rc_text,
+             rc_json);
 
   // The first line as argv words (split on blanks, at most 16) and the rest as stdin:
   // "summary --format json\n[{...}]" runs the summary over the JSON that follows.

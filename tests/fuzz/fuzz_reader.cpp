@@ -21,20 +21,24 @@ namespace rd = vapidiag::reader_detail;
 
 namespace {
 
-// 1-based line and column of byte `offset`, counted the way a text editor does.
+// 1-based line and column of byte `offset`, counted the way a text editor does (a
+// byte order mark takes no column).
 struct LineIndex {
-  explicit LineIndex(std::string_view d) {
+  explicit LineIndex(std::string_view d) : bom(d.substr(0, 3) == "\xEF\xBB\xBF") {
     for (std::size_t i = 0; i < d.size(); ++i)
       if (d[i] == '\n') newlines.push_back(i);
   }
   std::vector<std::size_t> newlines;
   std::uint64_t line_of(std::uint64_t off) const {
-    return 1 + static_cast<std::uint64_t>(std::lower_bound(newlines.begin(), newlines.end(), off) - newlines.begin());
+    return 1 + static_cast<std::uint64_t>(std::lower_bound(newlines.begin(), newlines.end(), off) -
+                                          newlines.begin());
   }
   std::uint64_t column_of(std::uint64_t off) const {
     const auto it = std::lower_bound(newlines.begin(), newlines.end(), off);
-    return it == newlines.begin() ? off + 1 : off - *(it - 1);
+    if (it != newlines.begin()) return off - *(it - 1);
+    return bom && off >= 3 ? off - 2 : off + 1;
   }
+  bool bom;
 };
 
 class CheckingSink : public RecordSink {
@@ -45,26 +49,28 @@ class CheckingSink : public RecordSink {
     check_pos(pos, "call");
     ++calls;
     FUZZ_CHECK(rec.has_ended_reason, "on_call for record %" PRIu64 " without an endedReason", pos.record);
-    std::string e = "call #" + std::to_string(pos.record) + " @" + where(pos) + " shape=" +
-                     std::to_string(static_cast<int>(rec.shape)) + " reason=" + rec.ended_reason + " id=" + rec.id +
-                     " status=" + rec.status + " type=" + rec.type + " t=" + std::to_string(rec.created_at) + "/" +
-                     std::to_string(rec.started_at) + "/" + std::to_string(rec.ended_at) +
-                     " turns=" + std::to_string(rec.user_turns) + "/" + std::to_string(rec.bot_turns) +
-                     " transfers=" + std::to_string(rec.transfers.size());
+    std::string e = "call #" + std::to_string(pos.record) + " @" + where(pos) +
+                    " shape=" + std::to_string(static_cast<int>(rec.shape)) + " reason=" + rec.ended_reason +
+                    " id=" + rec.id + " status=" + rec.status + " type=" + rec.type +
+                    " t=" + std::to_string(rec.created_at) + "/" + std::to_string(rec.started_at) + "/" +
+                    std::to_string(rec.ended_at) + " turns=" + std::to_string(rec.user_turns) + "/" +
+                    std::to_string(rec.bot_turns) + " transfers=" + std::to_string(rec.transfers.size());
     events.push_back(std::move(e));
   }
 
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     check_pos(pos, "bad record");
     ++bad;
-    FUZZ_CHECK(file == kName, "bad record reported for file '%.*s'", static_cast<int>(file.size()), file.data());
+    FUZZ_CHECK(file == kName, "bad record reported for file '%.*s'", static_cast<int>(file.size()),
+               file.data());
     FUZZ_CHECK(!message.empty(), "bad record %" PRIu64 " without a message", pos.record);
     events.push_back("bad #" + std::to_string(pos.record) + " @" + where(pos) + " " + std::string(message));
   }
 
   void on_file_error(std::string_view file, std::string_view message) override {
     ++file_errors;
-    FUZZ_CHECK(file == kName, "file error reported for file '%.*s'", static_cast<int>(file.size()), file.data());
+    FUZZ_CHECK(file == kName, "file error reported for file '%.*s'", static_cast<int>(file.size()),
+               file.data());
     FUZZ_CHECK(!message.empty(), "file error without a message");
     events.push_back("file-error " + std::string(message));
   }
@@ -86,17 +92,17 @@ class CheckingSink : public RecordSink {
   }
 
   void check_pos(const RecordPos& pos, const char* what) {
-    FUZZ_CHECK(pos.record > last_record, "%s record number %" PRIu64 " after %" PRIu64 " (not increasing)", what,
-               pos.record, last_record);
+    FUZZ_CHECK(pos.record > last_record, "%s record number %" PRIu64 " after %" PRIu64 " (not increasing)",
+               what, pos.record, last_record);
     last_record = pos.record;
     FUZZ_CHECK(pos.offset <= data_.size(), "%s #%" PRIu64 " offset %" PRIu64 " past the input size %zu", what,
                pos.record, pos.offset, data_.size());
-    FUZZ_CHECK(pos.offset >= last_offset_, "%s #%" PRIu64 " offset %" PRIu64 " before the previous %" PRIu64, what,
-               pos.record, pos.offset, last_offset_);
+    FUZZ_CHECK(pos.offset >= last_offset_, "%s #%" PRIu64 " offset %" PRIu64 " before the previous %" PRIu64,
+               what, pos.record, pos.offset, last_offset_);
     last_offset_ = pos.offset;
     FUZZ_CHECK(pos.line == lines_.line_of(pos.offset) && pos.column == lines_.column_of(pos.offset),
-               "%s #%" PRIu64 " at offset %" PRIu64 " reported as %" PRIu64 ":%" PRIu64 ", the input says %" PRIu64
-               ":%" PRIu64,
+               "%s #%" PRIu64 " at offset %" PRIu64 " reported as %" PRIu64 ":%" PRIu64
+               ", the input says %" PRIu64 ":%" PRIu64,
                what, pos.record, pos.offset, pos.line, pos.column, lines_.line_of(pos.offset),
                lines_.column_of(pos.offset));
   }
@@ -122,22 +128,30 @@ Run read(std::string_view data, const LineIndex& lines, const ReadOptions& opts,
              "records %" PRIu64 " != calls %" PRIu64 " + not_ended %" PRIu64 " + skipped %" PRIu64
              " + unreadable %" PRIu64,
              s.records, s.calls, s.not_ended, s.skipped, s.unreadable);
-  FUZZ_CHECK(s.calls == sink.calls, "stats.calls %" PRIu64 " but on_call ran %" PRIu64 " times", s.calls, sink.calls);
+  FUZZ_CHECK(s.calls == sink.calls, "stats.calls %" PRIu64 " but on_call ran %" PRIu64 " times", s.calls,
+             sink.calls);
   FUZZ_CHECK(s.unreadable == sink.bad, "stats.unreadable %" PRIu64 " but on_bad_record ran %" PRIu64 " times",
              s.unreadable, sink.bad);
-  FUZZ_CHECK(s.file_errors == sink.file_errors, "stats.file_errors %" PRIu64 " but on_file_error ran %" PRIu64,
-             s.file_errors, sink.file_errors);
+  FUZZ_CHECK(s.file_errors == sink.file_errors,
+             "stats.file_errors %" PRIu64 " but on_file_error ran %" PRIu64, s.file_errors, sink.file_errors);
   FUZZ_CHECK(sink.last_record <= s.records, "record number %" PRIu64 " reported, only %" PRIu64 " records",
              sink.last_record, s.records);
-  FUZZ_CHECK(s.bytes == data.size(), "stats.bytes %" PRIu64 " for an input of %zu bytes", s.bytes, data.size());
+  // An input that is not JSON stops the reader: bytes then counts what was read so far,
+  // which depends on the chunk size (reported as a known difference; not compared).
+  if (s.file_errors == 0)
+    FUZZ_CHECK(s.bytes == data.size(), "stats.bytes %" PRIu64 " for an input of %zu bytes", s.bytes,
+               data.size());
+  else
+    FUZZ_CHECK(s.bytes <= data.size(), "stats.bytes %" PRIu64 " for an input of %zu bytes", s.bytes,
+               data.size());
   return {s, std::move(sink.events)};
 }
 
 std::string stats_text(const ReadStats& s) {
-  return "records=" + std::to_string(s.records) + " calls=" + std::to_string(s.calls) +
+  return (s.file_errors ? std::string() : "bytes=" + std::to_string(s.bytes)) +
+         " records=" + std::to_string(s.records) + " calls=" + std::to_string(s.calls) +
          " not_ended=" + std::to_string(s.not_ended) + " skipped=" + std::to_string(s.skipped) +
-         " unreadable=" + std::to_string(s.unreadable) + " bytes=" + std::to_string(s.bytes) +
-         " file_errors=" + std::to_string(s.file_errors);
+         " unreadable=" + std::to_string(s.unreadable) + " file_errors=" + std::to_string(s.file_errors);
 }
 
 void compare(const Run& a, const Run& b, const char* what) {
@@ -145,9 +159,10 @@ void compare(const Run& a, const Run& b, const char* what) {
   FUZZ_CHECK(sa == sb, "%s: stats differ:\n    %s\n    %s", what, sa.c_str(), sb.c_str());
   const std::size_t n = std::min(a.events.size(), b.events.size());
   for (std::size_t i = 0; i < n; ++i)
-    FUZZ_CHECK(a.events[i] == b.events[i], "%s: report %zu differs:\n    %s\n    %s", what, i, a.events[i].c_str(),
-               b.events[i].c_str());
-  FUZZ_CHECK(a.events.size() == b.events.size(), "%s: %zu reports vs %zu", what, a.events.size(), b.events.size());
+    FUZZ_CHECK(a.events[i] == b.events[i], "%s: report %zu differs:\n    %s\n    %s", what, i,
+               a.events[i].c_str(), b.events[i].c_str());
+  FUZZ_CHECK(a.events.size() == b.events.size(), "%s: %zu reports vs %zu", what, a.events.size(),
+             b.events.size());
 }
 
 }  // namespace
@@ -159,8 +174,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t flags = data[2];
   // One input in four gets a tiny record limit (16..1000 bytes) to exercise oversized records.
   if ((flags & 3) == 0) opts.max_record_bytes = 16 + (flags >> 2) * 16;
-  constexpr rd::Kernel kKernels[] = {rd::Kernel::Auto, rd::Kernel::Scalar, rd::Kernel::Portable, rd::Kernel::Sse,
-                                     rd::Kernel::Avx2};
+  constexpr rd::Kernel kKernels[] = {rd::Kernel::Auto, rd::Kernel::Scalar, rd::Kernel::Portable,
+                                     rd::Kernel::Sse, rd::Kernel::Avx2};
   rd::Kernel kernel = kKernels[(flags >> 2) % 5];
   if (!rd::kernel_supported(kernel)) kernel = rd::Kernel::Auto;
 

@@ -37,7 +37,7 @@ codes = [
     "pipeline-error-eleven-labs-system-busy-and-requested-upgrade",
     "call.in-progress.error-providerfault-google-503-server-overloaded-error",
     "call.ringing.sip-inbound-caller-hungup-before-call-connect",
-    "assistant-error", "assistant-not-provided",  # retired
+    "assistant-error", "assistant-not-provided", "unknown-error",  # retired
     "hangup",  # a hint
     "pipeline-error-somellm-llm-429-rate-limited",  # decoded provider
     "pipeline-error-custom-llm-voice-failed",

@@ -46,6 +46,8 @@ for t in "${targets[@]}"; do
       ${FUZZ_EXTRA_ARGS:-} "$corpus" "$here/seeds/$t" </dev/null >"$log" 2>&1)
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  # -fork mode prints no final stats: take the last "#N" progress line instead.
+  [ -n "$execs" ] || execs=$(grep -o '^#[0-9]\+' "$log" | tail -1 | tr -d '#')
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   artifact=$(ls "$work/artifacts/$t"-* 2>/dev/null | head -1)
