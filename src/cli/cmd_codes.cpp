@@ -81,7 +81,7 @@ int run_codes(const CodesOptions& o, Context& ctx) {
                      std::string(p.component) + std::string(ctx.style.reset()));
       }
     }
-    if (o.format == "json") ctx.out.line(all.dump(2));
+    if (o.format == "json") ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return kExitOk;
   }
 
@@ -102,7 +102,7 @@ int run_codes(const CodesOptions& o, Context& ctx) {
   if (o.format == "json") {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const Classification& c : rows) all.push_back(classification_json(c));
-    ctx.out.line(all.dump(2));
+    ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (o.format == "csv" || o.format == "tsv") {
     const bool csv = o.format == "csv";
     auto f = csv ? csv_field : tsv_field;

@@ -137,8 +137,8 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     if (ctx.out.closed()) break;
   }
   if (o.format == "json") {
-    if (all.size() == 1 && !from_stdin) ctx.out.line(all[0].dump(2));
-    else ctx.out.line(all.dump(2));
+    if (all.size() == 1 && !from_stdin) ctx.out.line(all[0].dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    else ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return any_unknown ? kExitFound : kExitOk;
 }

@@ -515,7 +515,7 @@ constexpr const char* kCsvColumns[] = {
 std::string cell(const Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -585,9 +585,9 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
     const Json j = call_json(d, current_file);
     if (json) {
       ctx.out.write(rows == 1 ? "\n" : ",\n");
-      ctx.out.write(j.dump());
+      ctx.out.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else if (o.format == "ndjson") {
-      ctx.out.line(j.dump());
+      ctx.out.line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       std::string line;
       for (const char* col : kCsvColumns) {

@@ -223,7 +223,7 @@ std::string Summary::to_json() const {
                           {"ids_truncated", ids_truncated}};
   j["cost"] = Json{{"total", round6(total_cost)}, {"calls_with_cost", calls_with_cost}};
   j["truncated"] = truncated;
-  return j.dump(2);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
