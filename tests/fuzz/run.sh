@@ -7,7 +7,10 @@
 # goes to BUILD_DIR/fuzz/corpus/<target> (kept between runs, never in the source tree),
 # its log to BUILD_DIR/fuzz/logs/<target>.log, a crashing input to
 # BUILD_DIR/fuzz/artifacts/<target>-crash-*.
-# FUZZ_EXTRA_ARGS adds libFuzzer flags, e.g. FUZZ_EXTRA_ARGS=-runs=10000000.
+# FUZZ_EXTRA_ARGS adds libFuzzer flags, e.g. FUZZ_EXTRA_ARGS=-runs=10000000, or
+# "-fork=1 -ignore_crashes=1" to collect every crash of a long run.
+# VAPIDIAG_FUZZ_IGNORE=utf8-dump makes fuzz_cli_input step over a known open bug (see
+# fuzz_cli_input.cpp) to look for others.
 # Exit status: 0 no target crashed, 1 some target crashed or failed to run, 2 usage.
 set -uo pipefail
 
@@ -55,7 +58,7 @@ for t in "${targets[@]}"; do
     result="ok"
   else
     failed=1
-    reason=$(grep -m1 -o 'ERROR: [A-Za-z]*Sanitizer: [^ ]*\|ERROR: libFuzzer: [a-z -]*\|runtime error: .*\|invariant failed: .*' "$log" | cut -c1-120)
+    reason=$(grep -m1 -o -E 'invariant failed: .*|runtime error: .*|ERROR: [A-Za-z]+Sanitizer: [^ ]*|what\(\): .*|ERROR: libFuzzer: [a-z -]*' "$log" | cut -c1-120)
     result="CRASH (exit $rc): ${reason:-see log}; input: ${artifact:-none}; log: $log"
   fi
   printf '%-16s %12s %8s %8s  %s\n' "$t" "${execs:--}" "${cov:--}" "${speed:--}" "$result"
