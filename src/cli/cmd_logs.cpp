@@ -747,7 +747,16 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     if (!classify(normalize_code(code, buf.data(), buf.size())).classified()) unknown.push_back({code, n});
   }
   if (!unknown.empty()) {
-    Table t{"Unknown codes (not in the table, not decodable)", {"endedReason", "calls", "did you mean"}, {}, {}};
+    // Most frequent first, and only the top rows: a suggestion costs an edit-distance scan
+    // over every published code, and junk logs can hold thousands of distinct codes.
+    std::stable_sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    const std::size_t total_unknown = unknown.size();
+    if (unknown.size() > o.top) unknown.resize(o.top);
+    Table t{total_unknown > unknown.size()
+                ? "Unknown codes (not in the table, not decodable; top " + std::to_string(unknown.size()) + " of " +
+                      std::to_string(total_unknown) + ")"
+                : std::string("Unknown codes (not in the table, not decodable)"),
+            {"endedReason", "calls", "did you mean"}, {}, {}};
     for (const auto& [code, n] : unknown) {
       std::array<char, 256> buf{};
       std::string_view sugg = suggest(normalize_code(code, buf.data(), buf.size()))[0];
