@@ -87,6 +87,7 @@ std::int64_t parse_time_option(const std::string& s) {
 
 // What the commands get for each call that passes the filters.
 struct Diagnosis {
+  std::string_view file;  // the input the call came from, as named in messages
   const CallRecord& rec;
   const Classification& c;
   const std::vector<Finding>& findings;
@@ -114,7 +115,7 @@ class LogSink final : public RecordSink {
       ++filtered_out;
       return;
     }
-    handler_(Diagnosis{rec, c, findings_, by_evidence, pos});
+    handler_(Diagnosis{file_, rec, c, findings_, by_evidence, pos});
   }
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     ++bad_records;
@@ -544,7 +545,6 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
   if (!make_filter(o, ctx, &filter)) return kExitUsage;
   const bool csv = o.format == "csv", tsv = o.format == "tsv", json = o.format == "json";
   std::uint64_t rows = 0;
-  std::string current_file;
   if (csv || tsv) {
     std::string head;
     for (const char* c : kCsvColumns) head += std::string(head.empty() ? "" : (csv ? "," : "\t")) + c;
@@ -582,7 +582,7 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       }
       return;
     }
-    const Json j = call_json(d, current_file);
+    const Json j = call_json(d, d.file);
     if (json) {
       ctx.out.write(rows == 1 ? "\n" : ",\n");
       ctx.out.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -592,7 +592,7 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       std::string line;
       for (const char* col : kCsvColumns) {
         std::string v;
-        if (std::string_view(col) == "file") v = current_file;
+        if (std::string_view(col) == "file") v = d.file;
         else if (std::string_view(col) == "record") v = std::to_string(d.pos.record);
         else if (std::string_view(col) == "findings") {
           for (const Finding& f : d.findings) v += (v.empty() ? "" : ";") + std::string(f.def->id);
@@ -604,23 +604,7 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       ctx.out.line(line);
     }
   };
-  // The file name of each record: read_inputs runs files in order, so track it here.
-  LogOptions opts = o;
-  RunResult r;
-  if (opts.files.empty()) {
-    current_file = "<stdin>";
-    r = read_inputs(opts, ctx, filter, handler);
-  } else {
-    for (const std::string& f : o.files) {
-      current_file = f == "-" ? "<stdin>" : f;
-      opts.files = {f};
-      RunResult one = read_inputs(opts, ctx, filter, handler);
-      r.stats.add(one.stats);
-      r.files += one.files;
-      r.filtered_out += one.filtered_out;
-      if (ctx.out.closed()) break;
-    }
-  }
+  const RunResult r = read_inputs(o, ctx, filter, handler);
   if (r.usage_error) return kExitUsage;
   if (json) ctx.out.write(rows ? "\n]\n" : "]\n");
   if (o.format == "text" && ctx.env.out_is_tty && !ctx.out.closed()) {
@@ -666,7 +650,6 @@ struct Table {
 
 std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
   std::vector<Table> out;
-  const std::uint64_t calls = s.stats.calls - 0;
   std::uint64_t shown = 0;
   for (auto n : s.by_fault) shown += n;
   {
@@ -764,7 +747,6 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     }
     out.push_back(t);
   }
-  (void)calls;
   return out;
 }
 
