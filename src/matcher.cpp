@@ -1,7 +1,11 @@
 #include "vapidiag/matcher.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
 
 #include "glob.hpp"
 #include "vapidiag/table.hpp"
@@ -181,6 +185,41 @@ Classification classify_direct(std::string_view code) {
   return c;
 }
 
+// Letter counts of a code, for a cheap lower bound on the edit distance between two codes.
+struct LetterProfile {
+  std::array<std::uint8_t, 40> n{};
+};
+
+LetterProfile letter_profile(std::string_view s) {
+  LetterProfile p;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    std::size_t bin;
+    if (c >= 'a' && c <= 'z') bin = c - 'a';
+    else if (c >= '0' && c <= '9') bin = 26 + (c - '0');
+    else if (c == '-') bin = 36;
+    else if (c == '.') bin = 37;
+    else bin = 38 + (c & 1);
+    if (p.n[bin] < 255) ++p.n[bin];
+  }
+  return p;
+}
+
+int profile_distance(const LetterProfile& x, const LetterProfile& y) {
+  int d = 0;
+  for (std::size_t i = 0; i < x.n.size(); ++i) d += std::abs(int{x.n[i]} - int{y.n[i]});
+  return d;
+}
+
+const std::vector<LetterProfile>& letter_profiles() {
+  static const std::vector<LetterProfile> profiles = [] {
+    std::vector<LetterProfile> v;
+    for (const KnownCode& k : known_codes()) v.push_back(letter_profile(k.code.substr(0, 160)));
+    return v;
+  }();
+  return profiles;
+}
+
 }  // namespace
 
 std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap) {
@@ -240,8 +279,12 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
     }
     return out;
   }
-  // Edit distance over every published code, two rows on the stack.
+  // Edit distance over every published code, bit-parallel (Myers' algorithm in 64-bit
+  // blocks: one step per character of the known code). Two cuts skip a code early
+  // without changing the answer: its length or its letter counts already differ by more
+  // than the current bar (the distance a code needs to enter the top three).
   constexpr std::size_t kMax = 160;
+  constexpr std::size_t kWords = (kMax + 63) / 64;
   const std::string_view a = code.substr(0, kMax);
   if (a.size() < 3) return out;
   struct Scored {
@@ -249,30 +292,54 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
     std::string_view code;
   };
   std::array<Scored, 3> best{{{1 << 30, {}}, {1 << 30, {}}, {1 << 30, {}}}};
-  std::array<int, kMax + 1> prev{}, cur{};
   const int limit = std::max(2, static_cast<int>(a.size()) / 3);
-  for (const KnownCode& k : known_codes()) {
+  const auto& profiles = letter_profiles();
+  const LetterProfile pa = letter_profile(a);
+  // peq[c][w]: bit i of word w is set when a[64 * w + i] == c.
+  const std::size_t words = (a.size() + 63) / 64;
+  std::array<std::array<std::uint64_t, kWords>, 256> peq{};
+  for (std::size_t i = 0; i < a.size(); ++i)
+    peq[static_cast<unsigned char>(a[i])][i / 64] |= std::uint64_t{1} << (i % 64);
+  const std::uint64_t last_bit = std::uint64_t{1} << ((a.size() - 1) % 64);
+  const auto codes = known_codes();
+  for (std::size_t idx = 0; idx < codes.size(); ++idx) {
+    const KnownCode& k = codes[idx];
     const std::string_view b = k.code.substr(0, kMax);
     int score;
     if (a.size() >= 5 && b.find(a) != std::string_view::npos) {
       score = 1 + static_cast<int>((b.size() - a.size()) / 8);
     } else {
-      if (static_cast<int>(b.size()) - static_cast<int>(a.size()) > limit ||
-          static_cast<int>(a.size()) - static_cast<int>(b.size()) > limit)
-        continue;
-      for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-      for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = static_cast<int>(i);
-        int row_min = cur[0];
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-          const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-          cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-          row_min = std::min(row_min, cur[j]);
+      // score = 2 * distance + retired below, and it must beat best[2] to count.
+      int bar = limit;
+      if (best[2].score < (1 << 30)) bar = std::min(bar, (best[2].score - 1) / 2);
+      const int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
+      if (la - lb > bar || lb - la > bar) continue;
+      // Each edit changes the letter counts by at most 2 in total.
+      if ((profile_distance(pa, profiles[idx]) + 1) / 2 > bar) continue;
+      std::array<std::uint64_t, kWords> pv, mv{};
+      pv.fill(~std::uint64_t{0});
+      score = la;  // distance from all of a to the empty prefix of b
+      for (const char ch : b) {
+        const auto& eqs = peq[static_cast<unsigned char>(ch)];
+        int hin = 1;  // the top row grows by one per character of b
+        for (std::size_t w = 0; w < words; ++w) {
+          const std::uint64_t neg = hin < 0 ? 1 : 0;
+          std::uint64_t eq = eqs[w];
+          const std::uint64_t xv = eq | mv[w];
+          eq |= neg;
+          const std::uint64_t xh = (((eq & pv[w]) + pv[w]) ^ pv[w]) | eq;
+          std::uint64_t ph = mv[w] | ~(xh | pv[w]);
+          std::uint64_t mh = pv[w] & xh;
+          const std::uint64_t out_bit = w + 1 == words ? last_bit : std::uint64_t{1} << 63;
+          const int hout = (ph & out_bit) ? 1 : (mh & out_bit) ? -1 : 0;
+          ph = (ph << 1) | (hin > 0 ? 1 : 0);
+          mh = (mh << 1) | neg;
+          pv[w] = mh | ~(xv | ph);
+          mv[w] = ph & xv;
+          hin = hout;
         }
-        std::swap(prev, cur);
-        if (row_min > limit) break;
+        score += hin;
       }
-      score = prev[b.size()];
     }
     if (score > limit) continue;
     // Prefer current codes over retired ones at equal distance.

@@ -284,6 +284,76 @@ TEST_CASE("unknown codes get did-you-mean suggestions", "[matcher]") {
   CHECK(suggest("")[0].empty());
 }
 
+namespace {
+
+// The plain full-matrix edit distance over every code, with suggest()'s scoring: the oracle
+// for the pruned search in suggest().
+std::array<std::string_view, 3> suggest_reference(std::string_view code) {
+  const std::string_view a = code.substr(0, 160);
+  std::array<std::string_view, 3> out{};
+  if (a.size() < 3) return out;
+  const int limit = std::max(2, static_cast<int>(a.size()) / 3);
+  std::vector<std::pair<int, std::string_view>> scored;
+  for (const KnownCode& k : known_codes()) {
+    const std::string_view b = k.code.substr(0, 160);
+    int score;
+    if (a.size() >= 5 && b.find(a) != std::string_view::npos) {
+      score = 1 + static_cast<int>((b.size() - a.size()) / 8);
+    } else {
+      std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+      for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = static_cast<int>(i);
+      for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
+      for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j)
+          d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      score = d[a.size()][b.size()];
+    }
+    if (score <= limit) scored.emplace_back(score * 2 + (k.retired ? 1 : 0), k.code);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (std::size_t i = 0; i < out.size() && i < scored.size(); ++i) out[i] = scored[i].second;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("suggest() finds what a full edit-distance scan finds", "[matcher]") {
+  std::vector<std::string> inputs = {"customer-hangupp", "zzzzzzzzzzzzzzzzzzzz", "abc", "pipeline-error",
+                                     std::string(150, 'x'), std::string(300, '-')};
+  // Typos of real codes: one to six random edits each, with a fixed seed.
+  std::uint32_t state = 12345;
+  auto rnd = [&](std::uint32_t n) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % n;
+  };
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-._";
+  const auto codes = known_codes();
+  for (int t = 0; t < 400; ++t) {
+    std::string s(codes[rnd(static_cast<std::uint32_t>(codes.size()))].code);
+    const int edits = 1 + static_cast<int>(rnd(6));
+    for (int e = 0; e < edits && !s.empty(); ++e) {
+      const std::size_t at = rnd(static_cast<std::uint32_t>(s.size()));
+      switch (rnd(3)) {
+        case 0: s.erase(at, 1); break;
+        case 1: s.insert(at, 1, alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))]); break;
+        default: s[at] = alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))];
+      }
+    }
+    inputs.push_back(s);
+  }
+  int compared = 0;
+  for (const std::string& in : inputs) {
+    const auto hs = hints();
+    if (std::any_of(hs.begin(), hs.end(), [&](const Hint& h) { return h.code == in; })) continue;
+    INFO(in);
+    const auto got = suggest(in);
+    const auto want = suggest_reference(in);
+    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == want[i]);
+    ++compared;
+  }
+  CHECK(compared > 350);
+}
+
 TEST_CASE("lenient input: whitespace, quotes, case", "[matcher]") {
   char buf[128];
   CHECK(normalize_code("  \"Customer-Busy\"  ", buf, sizeof buf) == "customer-busy");
