@@ -54,7 +54,9 @@ class RecordSink {
 
 struct ReadOptions {
   std::size_t max_record_bytes = 64u << 20;  // larger records are skipped and reported
-  std::size_t chunk_bytes = 4u << 20;        // read size
+  // Read size: small enough that a chunk stays in the L2 cache while the framer, simdjson
+  // and the extractor go over it (measured: 256 KiB reads ~20 % faster than 4 MiB).
+  std::size_t chunk_bytes = 256u << 10;
 };
 
 // Read one input. `name` is used in messages; "-" means stdin. Returns the stats of
