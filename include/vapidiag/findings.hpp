@@ -35,8 +35,10 @@ class Thresholds {
 };
 
 // The findings for one call, appended to out (cleared first).
+// detail = false records only which findings apply (their ids), without formatting
+// messages or evidence: for summaries, which only count them.
 void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
-                        std::vector<Finding>& out);
+                        std::vector<Finding>& out, bool detail = true);
 
 class Summary;
 

@@ -98,10 +98,11 @@ using CallHandler = std::function<void(const Diagnosis&)>;
 
 class LogSink final : public RecordSink {
  public:
-  LogSink(Context& ctx, const Filter& filter, const Thresholds& thresholds, CallHandler handler)
+  LogSink(Context& ctx, const Filter& filter, const Thresholds& thresholds, bool details, CallHandler handler)
       : ctx_(ctx),
         filter_(filter),
         thresholds_(thresholds),
+        details_(details),
         handler_(std::move(handler)),
         start_(std::chrono::steady_clock::now()) {}
 
@@ -109,7 +110,7 @@ class LogSink final : public RecordSink {
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
     const Classification& c = classify_cached(rec.ended_reason);
-    find_call_findings(rec, c, thresholds_, findings_);
+    find_call_findings(rec, c, thresholds_, findings_, details_);
     const Symptom by_evidence = evidence_symptom(c, findings_);
     if (!filter_.match(rec, c, by_evidence)) {
       ++filtered_out;
@@ -201,6 +202,7 @@ class LogSink final : public RecordSink {
 
   const Filter& filter_;
   const Thresholds& thresholds_;
+  bool details_;
   CallHandler handler_;
   std::vector<Finding> findings_;
   std::string_view file_;
@@ -334,7 +336,7 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
   }
   const ReadOptions ro = read_options(o);
   const Thresholds thresholds = make_thresholds(o);
-  LogSink sink(ctx, filter, thresholds, handler_for(0));
+  LogSink sink(ctx, filter, thresholds, o.finding_details, handler_for(0));
   std::vector<std::unique_ptr<LogSink>> workers;
   for (const std::string& f : files) {
     if (sink.stop_requested()) break;
@@ -363,7 +365,8 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     }
     // Ranges 1.. on worker threads, range 0 here.
     while (workers.size() < ranges.size() - 1) {
-      workers.push_back(std::make_unique<LogSink>(ctx, filter, thresholds, handler_for(workers.size() + 1)));
+      workers.push_back(
+          std::make_unique<LogSink>(ctx, filter, thresholds, o.finding_details, handler_for(workers.size() + 1)));
       workers.back()->defer_messages();
     }
     std::vector<ReadStats> stats(ranges.size());
@@ -937,7 +940,9 @@ Examples:
 Exit status: 0 ok, 2 usage error, 3 unreadable input or records, 4 output not written.)");
 }
 
-int run_summary(const LogOptions& o, Context& ctx) {
+int run_summary(const LogOptions& options, Context& ctx) {
+  LogOptions o = options;
+  o.finding_details = false;  // a summary counts findings by id
   Summary total;
   std::uint64_t filtered_out = 0;
   int rc = kExitOk;
@@ -1029,7 +1034,9 @@ Examples:
   vapidiag check today.ndjson --since 2024-06-30 --fail-on vapifault -q || page-oncall)");
 }
 
-int run_check(const LogOptions& o, Context& ctx) {
+int run_check(const LogOptions& options, Context& ctx) {
+  LogOptions o = options;
+  o.finding_details = false;  // check never prints findings
   std::array<bool, kFaultNames.size()> fail{};
   {
     std::stringstream ss(o.fail_on);

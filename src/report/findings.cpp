@@ -48,18 +48,23 @@ std::string seconds(std::int64_t ms) {
 
 class Collector {
  public:
-  Collector(const Classification& c, std::vector<Finding>& out) : c_(c), out_(out) {}
-  // Adds the finding if the code is one it refines. Returns the finding to fill.
-  Finding* add(std::string_view id, std::string message) {
+  Collector(const Classification& c, std::vector<Finding>& out, bool detail)
+      : c_(c), out_(out), detail_(detail) {}
+  // Adds the finding if the code is one it refines, with message() as its message when
+  // details are wanted. Returns the finding to add evidence to, or nullptr when the
+  // finding does not apply or only its id is wanted (so nothing is formatted for it).
+  template <typename MakeMessage>
+  Finding* add(std::string_view id, MakeMessage&& message) {
     const FindingDef* def = find_finding(id);
     if (!def || !applies_to(def->applies, c_.code)) return nullptr;
-    out_.push_back({def, std::move(message), {}});
-    return &out_.back();
+    out_.push_back({def, detail_ ? std::string(message()) : std::string(), {}});
+    return detail_ ? &out_.back() : nullptr;
   }
 
  private:
   const Classification& c_;
   std::vector<Finding>& out_;
+  bool detail_;
 };
 
 void ev(Finding* f, std::string field, std::string value) {
@@ -69,9 +74,9 @@ void ev(Finding* f, std::string field, std::string value) {
 }  // namespace
 
 void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
-                        std::vector<Finding>& out) {
+                        std::vector<Finding>& out, bool detail) {
   out.clear();
-  Collector col(c, out);
+  Collector col(c, out, detail);
   const bool connected = rec.started_at != kNoTime;
   const std::int64_t duration_ms =
       (connected && rec.ended_at != kNoTime) ? rec.ended_at - rec.started_at : -1;
@@ -81,10 +86,12 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   const bool waited = rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime &&
                       rec.ended_at - rec.last_user_turn_end >= static_cast<std::int64_t>(t.get("unanswered-wait-s") * 1000);
   if (rec.last_speaker == "user" && (c.code == "silence-timed-out" || waited)) {
-    std::string msg = "the caller's last turn got no answer";
-    if (rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime)
-      msg += "; the call ended " + seconds(rec.ended_at - rec.last_user_turn_end) + " s after it";
-    if (Finding* f = col.add("unanswered-caller", msg)) {
+    if (Finding* f = col.add("unanswered-caller", [&] {
+          std::string msg = "the caller's last turn got no answer";
+          if (rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime)
+            msg += "; the call ended " + seconds(rec.ended_at - rec.last_user_turn_end) + " s after it";
+          return msg;
+        })) {
       ev(f, "messages[-1].role", "user");
       if (rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime)
         ev(f, "endedAt - last user endTime (s)", seconds(rec.ended_at - rec.last_user_turn_end));
@@ -96,10 +103,11 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   for (std::size_t i = 0; i < rec.transfers.size(); ++i) {
     const std::string& st = rec.transfers[i].status;
     if (st == "no-answer" || st == "busy" || st == "failed" || st == "cancelled" || st == "voicemail") {
-      std::string msg = "the transfer";
-      if (!rec.transfers[i].destination.empty()) msg += " to " + rec.transfers[i].destination;
-      msg += " ended " + st;
-      if (Finding* f = col.add("transfer-not-completed", msg)) {
+      if (Finding* f = col.add("transfer-not-completed", [&] {
+            std::string msg = "the transfer";
+            if (!rec.transfers[i].destination.empty()) msg += " to " + rec.transfers[i].destination;
+            return msg + " ended " + st;
+          })) {
         ev(f, "artifact.transfers[" + std::to_string(i) + "].status", st);
         if (!rec.transfers[i].destination.empty())
           ev(f, "artifact.transfers[" + std::to_string(i) + "].destination", rec.transfers[i].destination);
@@ -111,8 +119,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // Hung up within seconds without a word.
   if (duration_ms >= 0 && duration_ms < static_cast<std::int64_t>(t.get("quick-hangup-s") * 1000) &&
       rec.user_turns == 0) {
-    if (Finding* f = col.add("immediate-hangup", "the caller hung up after " + seconds(duration_ms) +
-                                                      " s without saying anything")) {
+    if (Finding* f = col.add("immediate-hangup", [&] { return "the caller hung up after " + seconds(duration_ms) +
+                                                      " s without saying anything"; })) {
       ev(f, "endedAt - startedAt (s)", seconds(duration_ms));
       ev(f, "user turns", "0");
     }
@@ -126,8 +134,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
     else if (c.component == "voice") cost = rec.cost_voice, item = "voice";
     else if (c.component == "transcriber") cost = rec.cost_transcriber, item = "transcriber";
     if (cost == 0.0) {
-      if (Finding* f = col.add("own-provider-key", "no " + item + " cost was billed through Vapi: your own " +
-                                                       std::string(c.provider) + " key is in use")) {
+      if (Finding* f = col.add("own-provider-key", [&] { return "no " + item + " cost was billed through Vapi: your own " +
+                                                       std::string(c.provider) + " key is in use"; })) {
         ev(f, "costs[type=" + item + "].cost", "0");
       }
     }
@@ -135,8 +143,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // A Vapi-side failure that was billed anyway.
   if (!c.charged && rec.has_cost && rec.cost > 0) {
-    if (Finding* f = col.add("credit-candidate", "Vapi typically does not charge for this ending, but the call cost $" +
-                                                     num(rec.cost))) {
+    if (Finding* f = col.add("credit-candidate", [&] { return "Vapi typically does not charge for this ending, but the call cost $" +
+                                                     num(rec.cost); })) {
       ev(f, "cost", num(rec.cost));
       ev(f, "endedReason", rec.ended_reason);
     }
@@ -144,7 +152,7 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // No startedAt on an outbound leg that failed: the phone never rang.
   if (!connected && (rec.type == "outboundPhoneCall" || rec.type.empty())) {
-    if (Finding* f = col.add("never-connected", "no startedAt: media never connected, the phone never rang")) {
+    if (Finding* f = col.add("never-connected", [&] { return "no startedAt: media never connected, the phone never rang"; })) {
       ev(f, "startedAt", "absent");
       if (!rec.type.empty()) ev(f, "type", rec.type);
     }
@@ -152,9 +160,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // Slow turns before the caller gave up or went quiet.
   if (rec.turn_latency_count > 0 && rec.turn_latency_avg_ms > t.get("slow-turn-ms")) {
-    if (Finding* f = col.add("slow-turns", "average turn latency " + num(rec.turn_latency_avg_ms) + " ms (max " +
+    if (Finding* f = col.add("slow-turns", [&] { return "average turn latency " + num(rec.turn_latency_avg_ms) + " ms (max " +
                                                num(rec.turn_latency_max_ms) + " ms) over " +
-                                               std::to_string(rec.turn_latency_count) + " turns")) {
+                                               std::to_string(rec.turn_latency_count) + " turns"; })) {
       ev(f, "artifact.performanceMetrics turn latency avg (ms)", num(rec.turn_latency_avg_ms));
       ev(f, "artifact.performanceMetrics turn latency max (ms)", num(rec.turn_latency_max_ms));
     }
@@ -164,8 +172,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // A record without any messages says nothing either way: require the caller's turns.
   if (duration_ms >= static_cast<std::int64_t>(t.get("assistant-silent-s") * 1000) && rec.bot_turns == 0 &&
       rec.user_turns > 0) {
-    if (Finding* f = col.add("assistant-never-spoke", "connected for " + seconds(duration_ms) +
-                                                          " s with no assistant turn")) {
+    if (Finding* f = col.add("assistant-never-spoke", [&] { return "connected for " + seconds(duration_ms) +
+                                                          " s with no assistant turn"; })) {
       ev(f, "assistant turns", "0");
       ev(f, "endedAt - startedAt (s)", seconds(duration_ms));
     }
@@ -174,8 +182,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // The assistant talked to nobody.
   if (connected && rec.bot_turns > 0 && rec.user_turns == 0 &&
       !(duration_ms >= 0 && duration_ms < static_cast<std::int64_t>(t.get("quick-hangup-s") * 1000))) {
-    if (Finding* f = col.add("caller-never-spoke", std::to_string(rec.bot_turns) +
-                                                       " assistant turns and no caller turn")) {
+    if (Finding* f = col.add("caller-never-spoke", [&] { return std::to_string(rec.bot_turns) +
+                                                       " assistant turns and no caller turn"; })) {
       ev(f, "user turns", "0");
       ev(f, "assistant turns", std::to_string(rec.bot_turns));
     }
@@ -183,7 +191,7 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // Normal ending, failed goal.
   if (rec.success_evaluation == "false" || rec.success_evaluation == "fail" || rec.success_evaluation == "failed") {
-    if (Finding* f = col.add("unsuccessful-normal-end", "analysis.successEvaluation is " + rec.success_evaluation))
+    if (Finding* f = col.add("unsuccessful-normal-end", [&] { return "analysis.successEvaluation is " + rec.success_evaluation; }))
       ev(f, "analysis.successEvaluation", rec.success_evaluation);
   }
 }
