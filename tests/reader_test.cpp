@@ -101,15 +101,18 @@ ReadStats read_text(std::string_view text, Collect& c, ReadOptions opts = {}) {
 }
 
 // Everything a run reports, as text.
+// offers = false: byte-wise framing only (no whole-line fast path), the reference.
 std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t chunk,
-                                 std::size_t max_record = 64u << 20) {
+                                 std::size_t max_record = 64u << 20, bool offers = true) {
   vapidiag::reader_detail::set_kernel_override(k);
+  vapidiag::reader_detail::set_whole_line_offers(offers);
   Collect c;
   ReadOptions o;
   o.chunk_bytes = chunk;
   o.max_record_bytes = max_record;
   const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
   vapidiag::reader_detail::set_kernel_override(Kernel::Auto);
+  vapidiag::reader_detail::set_whole_line_offers(true);
   c.log.push_back(stats_text(s));
   return c.log;
 }
@@ -982,9 +985,10 @@ TEST_CASE("block scanners agree with the state machine on random inputs, every c
   for (int round = 0; round < 40; ++round) {
     const std::string text = random_input(rng);
     INFO("round " << round << ": " << text);
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false);
     for (Kernel k : ks) {
       INFO(vapidiag::reader_detail::kernel_name(k));
+      REQUIRE(run_log(text, k, 1u << 20) == reference);
       for (std::size_t chunk = 1; chunk <= 97; ++chunk) {
         INFO("chunk " << chunk);
         const std::vector<std::string> got = run_log(text, k, chunk);
@@ -1001,7 +1005,7 @@ TEST_CASE("block scanners agree on larger random inputs and a small record limit
     std::string text;
     for (int i = 0; i < 20; ++i) text += random_input(rng);
     const std::size_t limit = rng.chance(50) ? 300 : (64u << 20);
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit, false);
     for (Kernel k : ks) {
       INFO("round " << round << " " << vapidiag::reader_detail::kernel_name(k));
       for (std::size_t chunk : {std::size_t{64}, std::size_t{100}, std::size_t{333}, std::size_t{4096},
@@ -1022,13 +1026,62 @@ TEST_CASE("every fixture reads the same at every chunk size and with every kerne
         "reader/bom-crlf.ndjson"}) {
     INFO(name);
     const std::string text = slurp(data_path(name));
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false);
     CHECK(reference.size() > 1);
     for (Kernel k : ks) {
       INFO(vapidiag::reader_detail::kernel_name(k));
       for (std::size_t chunk = 1; chunk <= 97; ++chunk) REQUIRE(run_log(text, k, chunk) == reference);
     }
   }
+}
+
+TEST_CASE("the whole-line fast path reads exactly like byte-wise framing", "[reader][framer]") {
+  const std::string ok = "{\"id\":\"a\",\"endedReason\":\"customer-ended-call\",\"messages\":[{\"role\":\"user\"}]}";
+  std::string deep = "{\"id\":\"deep\",\"endedReason\":\"voicemail\",\"x\":";  // 1,100 levels in a skipped field
+  for (int i = 0; i < 1100; ++i) deep += "[";
+  for (int i = 0; i < 1100; ++i) deep += "]";
+  deep += "}";
+  std::string wide = "{\"id\":\"wide\",\"endedReason\":\"voicemail\",\"x\":[";  // 1,100 shallow arrays
+  for (int i = 0; i < 1100; ++i) wide += i ? ",[]" : "[]";
+  wide += "]}";
+  const std::vector<std::string> lines = {
+      ok,
+      ok + "   \r",                                                          // blanks after the object
+      ok + " " + ok,                                                         // two objects on a line
+      ok + "}",                                                              // a stray closing brace
+      "{\"id\":\"b\",\"x\":[1}},\"endedReason\":\"voicemail\"}",             // brackets that do not pair
+      "{\"id\":\"c\",\"endedReason\":7}",                                    // unreadable: reported once
+      "{\"id\":\"d\",\"endedReason\":\"voicemail\",\"s\":\"\xff\"}",           // invalid UTF-8
+      "{\"id\":\"e\",\"endedReason\":\"voicemail\",\"s\":\"\x01\"}",           // a raw control character
+      "{\"id\":\"f\",\"status\":\"queued\"}",                                // not ended
+      "{\"message\":{\"type\":\"transcript\"}}",                             // skipped
+      "{\"results\":[" + ok + "],\"metadata\":{}}",                          // an export on one line
+      "{\"id\":\"g\",\"endedReason\":\"voicemail\"} x",                        // garbage after it
+      deep,
+      wide,
+      "{\"id\":\"h\",\"endedReason\":\"voicemail\",\"big\":\"" + std::string(400, 'z') + "\"}",  // over the limit
+      ok,
+  };
+  std::string text;
+  for (const std::string& l : lines) text += l + "\n";
+  for (std::size_t limit : {std::size_t{300}, std::size_t{64u << 20}}) {
+    INFO("limit " << limit);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit, false);
+    for (Kernel k : kernels()) {
+      INFO(vapidiag::reader_detail::kernel_name(k));
+      const std::uint64_t before = vapidiag::reader_detail::whole_line_records_taken();
+      CHECK(run_log(text, k, 1u << 20, limit) == reference);
+      // The well-formed one-object lines went the fast way (and only those can).
+      CHECK(vapidiag::reader_detail::whole_line_records_taken() - before >= 4);
+    }
+  }
+  // And what the reference says, so that both cannot be wrong the same way.
+  Collect c;
+  const ReadStats s = read_text(text, c);
+  CHECK(s.unreadable >= 5);
+  CHECK(std::count_if(c.bad.begin(), c.bad.end(), [](const auto& b) { return b.message.find("deeper than") != std::string::npos; }) == 1);
+  CHECK(std::count_if(c.calls.begin(), c.calls.end(), [](const auto& r) { return r.id == "wide"; }) == 1);
+  CHECK(std::count_if(c.bad.begin(), c.bad.end(), [](const auto& b) { return b.message.find("endedReason is a number") != std::string::npos; }) == 1);
 }
 
 TEST_CASE("escapes across block boundaries", "[reader][framer]") {

@@ -169,6 +169,9 @@ class Reader final : public FrameHandler {
 
  private:
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
+  reader_detail::Offer try_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
+  Outcome parse(const std::uint8_t* data, std::size_t len, bool whole);
+  bool count(Outcome outcome, const Where& where);
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
 
@@ -251,9 +254,7 @@ void Reader::reserve(std::size_t need) {
   if (want != cap) buf_.resize(want, len_);
 }
 
-bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
-  ++stats_.records;
-  const RecordPos pos = pos_of(where);
+Outcome Reader::parse(const std::uint8_t* data, std::size_t len, bool whole) {
   const std::size_t capacity = static_cast<std::size_t>(buf_.data() + buf_.capacity() - data);
   // simdjson may look at the padding after a malformed document, so what follows the
   // record (the next record, or zeros at the end of the data) could change its verdict:
@@ -262,8 +263,14 @@ bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& w
   std::array<std::uint8_t, kPadding> saved;
   std::memcpy(saved.data(), after, kPadding);
   std::memset(after, 0, kPadding);
-  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_);
+  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_, whole);
   std::memcpy(after, saved.data(), kPadding);
+  return outcome;
+}
+
+bool Reader::count(Outcome outcome, const Where& where) {
+  ++stats_.records;
+  const RecordPos pos = pos_of(where);
   switch (outcome) {
     case Outcome::Call:
       ++stats_.calls;
@@ -281,6 +288,17 @@ bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& w
       break;
   }
   return !sink_.stop_requested();
+}
+
+bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
+  return count(parse(data, len, false), where);
+}
+
+reader_detail::Offer Reader::try_record(const std::uint8_t* data, std::size_t len, const Where& where) {
+  const Outcome outcome = parse(data, len, true);
+  // Anything wrong with the line, even after the object: let the framer find and report it.
+  if (outcome == Outcome::Unreadable) return reader_detail::Offer::Declined;
+  return count(outcome, where) ? reader_detail::Offer::Taken : reader_detail::Offer::Stop;
 }
 
 bool Reader::on_bad(const Where& where, std::string_view message) {
