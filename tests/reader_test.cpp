@@ -101,18 +101,17 @@ ReadStats read_text(std::string_view text, Collect& c, ReadOptions opts = {}) {
 }
 
 // Everything a run reports, as text.
-// offers = false: byte-wise framing only (no whole-line fast path), the reference.
+// pipeline: framing on a second thread (ReadOptions::pipeline).
 std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t chunk,
-                                 std::size_t max_record = 64u << 20, bool offers = true) {
+                                 std::size_t max_record = 64u << 20, bool pipeline = false) {
   vapidiag::reader_detail::set_kernel_override(k);
-  vapidiag::reader_detail::set_whole_line_offers(offers);
   Collect c;
   ReadOptions o;
+  o.pipeline = pipeline;
   o.chunk_bytes = chunk;
   o.max_record_bytes = max_record;
   const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
   vapidiag::reader_detail::set_kernel_override(Kernel::Auto);
-  vapidiag::reader_detail::set_whole_line_offers(true);
   c.log.push_back(stats_text(s));
   return c.log;
 }
@@ -985,10 +984,11 @@ TEST_CASE("block scanners agree with the state machine on random inputs, every c
   for (int round = 0; round < 40; ++round) {
     const std::string text = random_input(rng);
     INFO("round " << round << ": " << text);
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
     for (Kernel k : ks) {
       INFO(vapidiag::reader_detail::kernel_name(k));
-      REQUIRE(run_log(text, k, 1u << 20) == reference);
+      for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1u << 20}})
+        REQUIRE(run_log(text, k, chunk, 64u << 20, true) == reference);
       for (std::size_t chunk = 1; chunk <= 97; ++chunk) {
         INFO("chunk " << chunk);
         const std::vector<std::string> got = run_log(text, k, chunk);
@@ -1005,12 +1005,13 @@ TEST_CASE("block scanners agree on larger random inputs and a small record limit
     std::string text;
     for (int i = 0; i < 20; ++i) text += random_input(rng);
     const std::size_t limit = rng.chance(50) ? 300 : (64u << 20);
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit, false);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit);
     for (Kernel k : ks) {
       INFO("round " << round << " " << vapidiag::reader_detail::kernel_name(k));
       for (std::size_t chunk : {std::size_t{64}, std::size_t{100}, std::size_t{333}, std::size_t{4096},
                                 std::size_t{1u << 20}, 1 + rng.below(5000)}) {
         REQUIRE(run_log(text, k, chunk, limit) == reference);
+        REQUIRE(run_log(text, k, chunk, limit, true) == reference);
       }
     }
   }
@@ -1026,62 +1027,15 @@ TEST_CASE("every fixture reads the same at every chunk size and with every kerne
         "reader/bom-crlf.ndjson"}) {
     INFO(name);
     const std::string text = slurp(data_path(name));
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
     CHECK(reference.size() > 1);
     for (Kernel k : ks) {
       INFO(vapidiag::reader_detail::kernel_name(k));
       for (std::size_t chunk = 1; chunk <= 97; ++chunk) REQUIRE(run_log(text, k, chunk) == reference);
+      for (std::size_t chunk : {std::size_t{1}, std::size_t{33}, std::size_t{1u << 20}})
+        REQUIRE(run_log(text, k, chunk, 64u << 20, true) == reference);
     }
   }
-}
-
-TEST_CASE("the whole-line fast path reads exactly like byte-wise framing", "[reader][framer]") {
-  const std::string ok = "{\"id\":\"a\",\"endedReason\":\"customer-ended-call\",\"messages\":[{\"role\":\"user\"}]}";
-  std::string deep = "{\"id\":\"deep\",\"endedReason\":\"voicemail\",\"x\":";  // 1,100 levels in a skipped field
-  for (int i = 0; i < 1100; ++i) deep += "[";
-  for (int i = 0; i < 1100; ++i) deep += "]";
-  deep += "}";
-  std::string wide = "{\"id\":\"wide\",\"endedReason\":\"voicemail\",\"x\":[";  // 1,100 shallow arrays
-  for (int i = 0; i < 1100; ++i) wide += i ? ",[]" : "[]";
-  wide += "]}";
-  const std::vector<std::string> lines = {
-      ok,
-      ok + "   \r",                                                          // blanks after the object
-      ok + " " + ok,                                                         // two objects on a line
-      ok + "}",                                                              // a stray closing brace
-      "{\"id\":\"b\",\"x\":[1}},\"endedReason\":\"voicemail\"}",             // brackets that do not pair
-      "{\"id\":\"c\",\"endedReason\":7}",                                    // unreadable: reported once
-      "{\"id\":\"d\",\"endedReason\":\"voicemail\",\"s\":\"\xff\"}",           // invalid UTF-8
-      "{\"id\":\"e\",\"endedReason\":\"voicemail\",\"s\":\"\x01\"}",           // a raw control character
-      "{\"id\":\"f\",\"status\":\"queued\"}",                                // not ended
-      "{\"message\":{\"type\":\"transcript\"}}",                             // skipped
-      "{\"results\":[" + ok + "],\"metadata\":{}}",                          // an export on one line
-      "{\"id\":\"g\",\"endedReason\":\"voicemail\"} x",                        // garbage after it
-      deep,
-      wide,
-      "{\"id\":\"h\",\"endedReason\":\"voicemail\",\"big\":\"" + std::string(400, 'z') + "\"}",  // over the limit
-      ok,
-  };
-  std::string text;
-  for (const std::string& l : lines) text += l + "\n";
-  for (std::size_t limit : {std::size_t{300}, std::size_t{64u << 20}}) {
-    INFO("limit " << limit);
-    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20, limit, false);
-    for (Kernel k : kernels()) {
-      INFO(vapidiag::reader_detail::kernel_name(k));
-      const std::uint64_t before = vapidiag::reader_detail::whole_line_records_taken();
-      CHECK(run_log(text, k, 1u << 20, limit) == reference);
-      // The well-formed one-object lines went the fast way (and only those can).
-      CHECK(vapidiag::reader_detail::whole_line_records_taken() - before >= 4);
-    }
-  }
-  // And what the reference says, so that both cannot be wrong the same way.
-  Collect c;
-  const ReadStats s = read_text(text, c);
-  CHECK(s.unreadable >= 5);
-  CHECK(std::count_if(c.bad.begin(), c.bad.end(), [](const auto& b) { return b.message.find("deeper than") != std::string::npos; }) == 1);
-  CHECK(std::count_if(c.calls.begin(), c.calls.end(), [](const auto& r) { return r.id == "wide"; }) == 1);
-  CHECK(std::count_if(c.bad.begin(), c.bad.end(), [](const auto& b) { return b.message.find("endedReason is a number") != std::string::npos; }) == 1);
 }
 
 TEST_CASE("escapes across block boundaries", "[reader][framer]") {
@@ -1169,6 +1123,64 @@ TEST_CASE("stop_requested stops between records; progress is reported", "[reader
   CHECK(s.calls == big.size() / line.size());
   CHECK(d.progress.size() >= 2);
   for (std::size_t i = 1; i < d.progress.size(); ++i) CHECK(d.progress[i] > d.progress[i - 1]);
+
+  // The same with framing on a second thread: the stop is seen between records, and the
+  // framing thread ends (no hang, nothing counted past the stop).
+  for (std::size_t chunk : {std::size_t{64}, std::size_t{4096}}) {
+    Collect e;
+    e.stop_after = 3;
+    ReadOptions p;
+    p.pipeline = true;
+    p.chunk_bytes = chunk;
+    const ReadStats ps = vapidiag::read_buffer(text, "t", e, p);
+    CHECK(e.calls.size() == 3);
+    CHECK(ps.calls == 3);
+  }
+  Collect f;
+  o.pipeline = true;
+  const ReadStats fs = vapidiag::read_buffer(big, "big", f, o);
+  CHECK(fs.calls == s.calls);
+  CHECK(fs.bytes == big.size());
+  CHECK(f.progress.size() >= 2);
+  for (std::size_t i = 1; i < f.progress.size(); ++i) CHECK(f.progress[i] > f.progress[i - 1]);
+}
+
+TEST_CASE("framing on a second thread: not JSON, read errors and large records", "[reader][io]") {
+  ReadOptions p;
+  p.pipeline = true;
+  p.chunk_bytes = 16;
+  {
+    Collect c;
+    const ReadStats s = vapidiag::read_buffer("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>\n", "h", c, p);
+    CHECK(s.file_errors == 1);
+    REQUIRE(c.file_errors.size() == 1);
+    CHECK(c.file_errors[0].find("not JSON") != std::string::npos);
+  }
+  {
+    // A record over the batch size travels alone; one over the limit is reported.
+    const std::string big = "{\"id\":\"big\",\"endedReason\":\"voicemail\",\"s\":\"" + std::string(3u << 20, 'x') + "\"}";
+    const std::string text = big + "\n{\"id\":\"a\",\"endedReason\":\"voicemail\"}\n" + big + "\n";
+    Collect c;
+    p.chunk_bytes = 100000;
+    const ReadStats s = vapidiag::read_buffer(text, "b", c, p);
+    CHECK(s.calls == 3);
+    p.max_record_bytes = 1u << 20;
+    Collect d;
+    const ReadStats t = vapidiag::read_buffer(text, "b", d, p);
+    CHECK(t.calls == 1);
+    CHECK(t.unreadable == 2);
+  }
+  {
+    // A descriptor that fails to read (a directory) is one file error, as without the thread.
+    const int fd = ::open(".", O_RDONLY | O_DIRECTORY);
+    REQUIRE(fd >= 0);
+    Collect c;
+    const ReadStats s = vapidiag::read_fd(fd, "dir", c, p);
+    ::close(fd);
+    CHECK(s.file_errors == 1);
+    REQUIRE(c.file_errors.size() == 1);
+    CHECK(c.file_errors[0].find("read error") != std::string::npos);
+  }
 }
 
 TEST_CASE("ReadStats::add sums every counter", "[reader]") {

@@ -343,8 +343,11 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     const std::string name = f == "-" ? "<stdin>" : f;
     sink.set_file(name);
     ++r.files;
+    // An input that is not split over threads is framed on a second one instead.
+    ReadOptions one = ro;
+    one.pipeline = jobs > 1;
     if (f == "-") {
-      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, ro);
+      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, one);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
@@ -357,7 +360,7 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
       ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
     if (ranges.size() < 2) {
       if (fd >= 0) ::close(fd);
-      const ReadStats s = read_file(f, sink, ro);
+      const ReadStats s = read_file(f, sink, one);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
@@ -907,7 +910,9 @@ void render_summary_csv(const Summary& s, const LogOptions& o, Context& ctx) {
 
 void add_jobs_option(CLI::App& app, LogOptions& o) {
   o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  app.add_option("-j,--jobs", o.jobs, "Threads for reading a large NDJSON file (default: the number of cores)")
+  app.add_option("-j,--jobs", o.jobs,
+                 "Threads: a large NDJSON file is split among them; other inputs are framed on a second thread "
+                 "(default: the number of cores)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
 }

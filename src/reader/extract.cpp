@@ -878,7 +878,7 @@ struct Extractor::Impl {
   }
 
   Outcome extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& r,
-                  std::string& why, bool whole) {
+                  std::string& why) {
     reset(r);
     if (parser.capacity() < len) {
       // Grow in steps so that slowly growing records do not reallocate every time.
@@ -891,7 +891,7 @@ struct Extractor::Impl {
         return Outcome::Unreadable;
       }
     }
-    const Outcome out = parse(data, len, capacity, why, whole);
+    const Outcome out = parse(data, len, capacity, why);
     if (parser.capacity() > kShrinkAbove) {
       // After a huge record, give the memory back.
       if (parser.allocate(kShrinkTo) != simdjson::SUCCESS) {
@@ -901,7 +901,7 @@ struct Extractor::Impl {
     return out;
   }
 
-  Outcome parse(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why, bool whole) {
+  Outcome parse(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why) {
     od::document doc;
     error_code e = parser.iterate(data, len, capacity).get(doc);
     if (e != simdjson::SUCCESS) {
@@ -914,15 +914,6 @@ struct Extractor::Impl {
     if (e != simdjson::SUCCESS) {
       why = json_error(e);
       return Outcome::Unreadable;
-    }
-    if (whole) {
-      // Past the object's end there must be nothing: current_location() says
-      // OUT_OF_BOUNDS once every token was read.
-      const char* at = nullptr;
-      if (doc.current_location().get(at) != simdjson::OUT_OF_BOUNDS) {
-        why = "more after the object";
-        return Outcome::Unreadable;
-      }
     }
     return finish(why);
   }
@@ -938,8 +929,8 @@ Extractor::Extractor(std::size_t max_record_bytes)
 Extractor::~Extractor() = default;
 
 Outcome Extractor::extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& rec,
-                           std::string& why, bool whole) {
-  return impl_->extract(data, len, capacity, rec, why, whole);
+                           std::string& why) {
+  return impl_->extract(data, len, capacity, rec, why);
 }
 
 }  // namespace vapidiag::reader_detail

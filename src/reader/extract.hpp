@@ -22,9 +22,8 @@ class Extractor {
 
   // data[0, len) holds one JSON object; data[len, capacity) must be readable (at least
   // SIMDJSON_PADDING bytes). Fills rec (cleared first). On Unreadable, why says why.
-  // whole: also Unreadable unless the object ends at len (only whitespace after it).
   Outcome extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& rec,
-                  std::string& why, bool whole = false);
+                  std::string& why);
 
  private:
   struct Impl;

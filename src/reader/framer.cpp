@@ -3,20 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace vapidiag::reader_detail {
 
 namespace {
 
 Kernel g_override = Kernel::Auto;
-bool g_whole_lines = true;
-std::atomic<std::uint64_t> g_whole_lines_taken{0};
 
 bool is_ws(std::uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_scalar_start(std::uint8_t c) {
@@ -141,9 +134,6 @@ Kernel resolve_kernel(Kernel k) {
 
 void set_kernel_override(Kernel k) { g_override = k; }
 
-void set_whole_line_offers(bool on) { g_whole_lines = on; }
-std::uint64_t whole_line_records_taken() { return g_whole_lines_taken.load(std::memory_order_relaxed); }
-
 BlockScanner block_scanner(Kernel k) {
   switch (resolve_kernel(k)) {
     case Kernel::Scalar:
@@ -159,18 +149,8 @@ BlockScanner block_scanner(Kernel k) {
   }
 }
 
-namespace {
-OpenCounter open_counter(Kernel k) {
-#ifdef VAPIDIAG_X86_KERNELS
-  if (resolve_kernel(k) == Kernel::Avx2) return &count_opens_avx2;
-#endif
-  (void)k;
-  return &count_opens_generic;
-}
-}  // namespace
-
 Framer::Framer(FrameHandler& handler, std::size_t max_record_bytes, Kernel kernel)
-    : h_(handler), max_record_(max_record_bytes), scanner_(block_scanner(kernel)), count_opens_(open_counter(kernel)) {}
+    : h_(handler), max_record_(max_record_bytes), scanner_(block_scanner(kernel)) {}
 
 void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end) {
   buf_ = buf;
@@ -185,13 +165,6 @@ void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64
     }
   }
   while (p < end && !stopped_) {
-    if (offer_possible()) {
-      const std::uint64_t q = try_whole_line(p);
-      if (q != p) {
-        p = q;
-        continue;
-      }
-    }
     if (scanner_ != nullptr && blocks_ok()) {
       p = scanner_(st_, buf_, buf_offset_, p, end);
       if (st_.ended) {
@@ -207,72 +180,6 @@ void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64
     p = step(p, end, scanner_ != nullptr);
   }
   pos_ = std::max(p, pos_);
-}
-
-// ('[' | 0x20) == '{', and no other byte ORs to '{'.
-std::size_t count_opens_generic(const std::uint8_t* s, const std::uint8_t* e, std::size_t most) {
-  std::size_t n = 0;
-#if defined(__SSE2__)
-  const __m128i fold = _mm_set1_epi8(0x20);
-  const __m128i brace = _mm_set1_epi8('{');
-  while (e - s >= 16 && n <= most) {
-    // Up to 255 blocks of 16 bytes into byte-wide counters, then summed with psadbw.
-    __m128i acc = _mm_setzero_si128();
-    for (int i = 0; i < 255 && e - s >= 16; ++i, s += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_or_si128(v, fold), brace));
-    }
-    const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
-    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
-         static_cast<std::size_t>(_mm_cvtsi128_si32(_mm_srli_si128(sums, 8)));
-  }
-#endif
-  for (; s < e && n <= most; ++s) n += (*s | 0x20) == '{' ? 1u : 0u;
-  return n;
-}
-
-// A record of a line-delimited input, at p just past its first key: when its whole line
-// is in the buffer, offer the line to the handler, which parses it in one go. Taken, the
-// record ends where the line's last '}' is, exactly where byte-wise framing would end it:
-// the parser accepts only one object ending there, the line holds no other line break,
-// and the guards below rule out what byte-wise framing would report instead (a record
-// over the size limit, nesting deeper than kMaxDepth: depth never exceeds the number of
-// '{' and '[' bytes). Returns where to go on (p when the line was not taken).
-bool Framer::offer_possible() const {
-  return g_whole_lines && blocks_ok() && !offered_ && data_end_ > offer_waits_ && st_.mode == LineMode::Lines &&
-         ctx_ == Ctx::Stream && kind_ == Kind::Object && !dropped_ && !too_deep_;
-}
-
-std::uint64_t Framer::try_whole_line(std::uint64_t p) {
-  const std::uint8_t* start = ptr(rec_.offset);
-  const void* nl = std::memchr(ptr(p), '\n', data_end_ - p);
-  if (nl == nullptr) {
-    offer_waits_ = data_end_;  // the line goes on in the next chunk: try again then
-    return p;
-  }
-  offered_ = true;
-  const auto* last = static_cast<const std::uint8_t*>(nl);
-  while (last > start && (last[-1] == ' ' || last[-1] == '\t' || last[-1] == '\r')) --last;
-  const auto len = static_cast<std::size_t>(last - start);
-  if (len < 2 || last[-1] != '}' || len > max_record_ ||
-      count_opens_(start, last, static_cast<std::size_t>(kMaxDepth)) > static_cast<std::size_t>(kMaxDepth))
-    return p;
-  switch (h_.try_record(start, len, rec_)) {
-    case Offer::Declined:
-      return p;
-    case Offer::Stop:
-      stopped_ = true;
-      break;
-    case Offer::Taken:
-      break;
-  }
-  g_whole_lines_taken.fetch_add(1, std::memory_order_relaxed);
-  phase_ = Phase::Top;
-  watch_ = Watch::Off;
-  st_.depth = st_.base;
-  st_.in_string = false;
-  st_.escape = false;
-  return rec_.offset + len;
 }
 
 std::uint64_t Framer::step(std::uint64_t p, std::uint64_t lim, bool yield_to_blocks) {
@@ -314,7 +221,7 @@ std::uint64_t Framer::step(std::uint64_t p, std::uint64_t lim, bool yield_to_blo
         break;
       }
     }
-    if ((yield_to_blocks && blocks_ok()) || offer_possible()) break;
+    if (yield_to_blocks && blocks_ok()) break;
   }
   return p;
 }
@@ -526,8 +433,6 @@ void Framer::start_record(std::uint64_t p, Kind kind) {
   phase_ = Phase::Rec;
   dropped_ = false;
   too_deep_ = false;
-  offered_ = false;
-  offer_waits_ = 0;
   watch_ = Watch::Off;
   st_.in_string = false;
   st_.escape = false;

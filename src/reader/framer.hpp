@@ -34,11 +34,6 @@ bool kernel_supported(Kernel k);
 Kernel resolve_kernel(Kernel k);
 // Process-wide override of what Auto means (tests and benchmarks). Not thread-safe.
 void set_kernel_override(Kernel k);
-// Process-wide switch of the line-delimited fast path (Framer::try_whole_line), on by
-// default, and the number of records it took so far: for tests that compare it with
-// byte-wise framing. The switch is not thread-safe; the count is.
-void set_whole_line_offers(bool on);
-std::uint64_t whole_line_records_taken();
 
 enum class LineMode : std::uint8_t {
   Unknown,  // no record completed yet
@@ -83,35 +78,15 @@ std::uint64_t scan_blocks_sse(ScanState&, const std::uint8_t*, std::uint64_t, st
 std::uint64_t scan_blocks_avx2(ScanState&, const std::uint8_t*, std::uint64_t, std::uint64_t, std::uint64_t);
 #endif
 
-// The number of bytes equal to '{' or '[' in [s, e); counting may stop once past `most`.
-using OpenCounter = std::size_t (*)(const std::uint8_t* s, const std::uint8_t* e, std::size_t most);
-std::size_t count_opens_generic(const std::uint8_t* s, const std::uint8_t* e, std::size_t most);
-#ifdef VAPIDIAG_X86_KERNELS
-std::size_t count_opens_avx2(const std::uint8_t* s, const std::uint8_t* e, std::size_t most);
-#endif
-
 struct Where {
   std::uint64_t offset = 0;
   std::uint64_t line = 0;
   std::uint64_t column = 0;
 };
 
-// What became of a record offered whole (FrameHandler::try_record).
-enum class Offer : std::uint8_t {
-  Taken,     // parsed and counted, exactly as on_record would have
-  Stop,      // taken, and the handler wants to stop
-  Declined,  // nothing was counted: frame it byte by byte instead
-};
-
 class FrameHandler {
  public:
   virtual ~FrameHandler() = default;
-  // The line-delimited fast path: data[0, len) is a whole line that starts with '{' and
-  // ends with '}'. Take it only if it parses as exactly one object that ends at len;
-  // otherwise decline, with no effect, and the framer frames the line itself.
-  virtual Offer try_record(const std::uint8_t* /*data*/, std::size_t /*len*/, const Where& /*where*/) {
-    return Offer::Declined;
-  }
   // A complete object record; the bytes stay valid (with kPadding after them) during the
   // call. Return false to stop.
   virtual bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) = 0;
@@ -147,8 +122,6 @@ class Framer {
   std::uint64_t top_byte(std::uint64_t p, std::uint8_t c);
   std::uint64_t rec_byte(std::uint64_t p, std::uint8_t c);
   bool blocks_ok() const { return phase_ == Phase::Rec && watch_ == Watch::Off && kind_ != Kind::String; }
-  std::uint64_t try_whole_line(std::uint64_t p);
-  bool offer_possible() const;
 
   void start_record(std::uint64_t p, Kind kind);
   void end_record(std::uint64_t end);
@@ -172,7 +145,6 @@ class Framer {
   FrameHandler& h_;
   std::uint64_t max_record_;
   BlockScanner scanner_;
-  OpenCounter count_opens_;
 
   const std::uint8_t* buf_ = nullptr;
   std::uint64_t buf_offset_ = 0;
@@ -191,8 +163,6 @@ class Framer {
   Where rec_;
   bool dropped_ = false;  // grew past max_record_bytes: bytes no longer kept
   bool too_deep_ = false;
-  bool offered_ = false;            // the record was offered whole (try_record) and declined
-  std::uint64_t offer_waits_ = 0;   // its line did not end before this offset: wait for more
   std::uint64_t elem_column_ = 0;    // column of the first record in this context (resync)
   std::uint64_t stream_column_ = 0;  // elem_column_ of the top level while inside an array
 

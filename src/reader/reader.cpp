@@ -13,8 +13,15 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <new>
+#include <thread>
+#include <vector>
 
 #include "extract.hpp"
 #include "framer.hpp"
@@ -155,6 +162,95 @@ class Buffer {
   std::size_t cap_ = 0;
 };
 
+// Framing on a second thread (ReadOptions::pipeline). The framing thread copies each
+// record, followed by kPadding zeros, into a batch, along with the framer's reports, in
+// input order; the calling thread parses the batches in that order and does all the
+// counting and every call to the sink, exactly as a single-threaded run would.
+struct Event {
+  enum class Kind : std::uint8_t { Record, Bad, FileError };
+  Kind kind = Kind::Record;
+  Where where;
+  std::size_t off = 0;  // Record: bytes [off, off + len) of the batch
+  std::size_t len = 0;
+  std::string message;  // Bad, FileError
+};
+
+struct Batch {
+  std::vector<std::uint8_t> bytes;
+  std::vector<Event> events;
+  std::uint64_t bytes_read = 0;  // input bytes read when the batch was sent
+
+  void clear() {
+    bytes.clear();
+    events.clear();
+  }
+};
+
+// Batches on their way from the framing thread, bounded in bytes so that memory stays
+// about what one thread needs (a record larger than the bound travels alone).
+class BatchQueue {
+ public:
+  static constexpr std::size_t kMaxQueuedBytes = 4u << 20;
+
+  std::unique_ptr<Batch> take_free() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.empty()) return std::make_unique<Batch>();
+    std::unique_ptr<Batch> b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+  // False when the consumer stopped (the batch is dropped).
+  bool push(std::unique_ptr<Batch> b) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return stopped_ || full_.empty() || queued_ + b->bytes.size() <= kMaxQueuedBytes; });
+    if (stopped_) return false;
+    queued_ += b->bytes.size();
+    full_.push_back(std::move(b));
+    not_empty_.notify_one();
+    return true;
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_one();
+  }
+  // The next batch in order, or nullptr once the producer closed the queue and it is empty.
+  std::unique_ptr<Batch> pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return closed_ || !full_.empty(); });
+    if (full_.empty()) return nullptr;
+    std::unique_ptr<Batch> b = std::move(full_.front());
+    full_.pop_front();
+    queued_ -= b->bytes.size();
+    not_full_.notify_one();
+    return b;
+  }
+  void recycle(std::unique_ptr<Batch> b) {
+    b->clear();
+    if (b->bytes.capacity() > 2 * kMaxQueuedBytes) b->bytes = {};  // after a huge record
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(b));
+  }
+  void stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    not_full_.notify_all();
+  }
+  bool stopped() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopped_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::unique_ptr<Batch>> full_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  std::size_t queued_ = 0;
+  bool closed_ = false;
+  bool stopped_ = false;
+};
+
 class Reader final : public FrameHandler {
  public:
   Reader(std::string_view name, RecordSink& sink, const ReadOptions& opts)
@@ -162,18 +258,28 @@ class Reader final : public FrameHandler {
         sink_(sink),
         max_record_(std::max<std::size_t>(opts.max_record_bytes, 1)),
         chunk_(std::max<std::size_t>(opts.chunk_bytes, 1)),
+        pipelined_(opts.pipeline),
         extractor_(max_record_),
         framer_(*this, max_record_) {}
 
   ReadStats run(Source& src);
 
  private:
+  // Reads and frames the whole input; records go to the handlers below.
+  void frame_all(Source& src);
+  void run_pipelined(Source& src);
+  void consume(const Batch& b);
+
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
-  reader_detail::Offer try_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
-  Outcome parse(const std::uint8_t* data, std::size_t len, bool whole);
+  Outcome parse(const std::uint8_t* data, std::size_t len);
   bool count(Outcome outcome, const Where& where);
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
+  bool bad(const Where& where, std::string_view message);
+  void file_error(std::string_view message);
+  // Pipelined: the event goes into the batch being filled (sent when full).
+  bool send(Event e, const std::uint8_t* data = nullptr, std::size_t len = 0);
+  bool flush();
 
   RecordPos pos_of(const Where& w) const { return RecordPos{stats_.records, w.line, w.column, w.offset}; }
   void compact(std::uint64_t keep);
@@ -183,6 +289,7 @@ class Reader final : public FrameHandler {
   RecordSink& sink_;
   std::size_t max_record_;
   std::size_t chunk_;
+  bool pipelined_;
   ReadStats stats_;
   Extractor extractor_;
   CallRecord rec_;
@@ -194,13 +301,30 @@ class Reader final : public FrameHandler {
   std::size_t len_ = 0;
   std::uint64_t offset_ = 0;
   std::size_t base_cap_ = 0;
+  std::uint64_t bytes_read_ = 0;  // by the framing side (stats_ belongs to the parsing side)
+
+  // Pipelined only.
+  BatchQueue queue_;
+  std::unique_ptr<Batch> batch_;
+  static constexpr std::size_t kBatchBytes = 1u << 20;
+  static constexpr std::size_t kBatchEvents = 1024;
 };
 
 ReadStats Reader::run(Source& src) {
   if (const std::uint64_t hint = src.size_hint(); hint > 0 && hint < chunk_) {
     chunk_ = static_cast<std::size_t>(hint) + 1;  // small input: a small buffer, read in one go
+    pipelined_ = false;                           // and not worth a thread
   }
   base_cap_ = chunk_ + kPadding;
+  if (pipelined_) {
+    run_pipelined(src);
+  } else {
+    frame_all(src);
+  }
+  return stats_;
+}
+
+void Reader::frame_all(Source& src) {
   std::string err;
   bool fed = false;
   bool eof = false;
@@ -211,25 +335,103 @@ ReadStats Reader::run(Source& src) {
     reserve(len_ + chunk_ + kPadding);
     const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {
-      ++stats_.file_errors;
-      sink_.on_file_error(name_, "read error: " + err);
-      return stats_;
+      on_not_json("read error: " + err);  // (not only for "not JSON": any input-wide error)
+      return;
     }
     eof = n == 0;
     len_ += static_cast<std::size_t>(n);
-    stats_.bytes += static_cast<std::uint64_t>(n);
+    bytes_read_ += static_cast<std::uint64_t>(n);
+    if (!pipelined_) stats_.bytes = bytes_read_;
     std::memset(buf_.data() + len_, 0, kPadding);
     if (!fed && !eof && len_ < 3) continue;  // the framer looks for a byte order mark first
     framer_.feed(buf_.data(), offset_, offset_ + len_);
     fed = true;
-    if (framer_.stopped()) return stats_;
-    if (stats_.bytes >= next_progress) {
+    if (framer_.stopped()) return;
+    if (pipelined_) {
+      if (queue_.stopped()) return;
+    } else if (stats_.bytes >= next_progress) {
       sink_.on_progress(stats_.bytes, stats_.calls);
       next_progress = stats_.bytes + kProgressEvery;
     }
   }
   framer_.finish(buf_.data(), offset_, offset_ + len_);
-  return stats_;
+}
+
+void Reader::run_pipelined(Source& src) {
+  std::exception_ptr failed;
+  std::thread framing([&] {
+    try {
+      batch_ = queue_.take_free();
+      frame_all(src);
+      flush();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    queue_.close();
+  });
+  std::uint64_t next_progress = kProgressEvery;
+  try {
+    while (std::unique_ptr<Batch> b = queue_.pop()) {
+      if (!queue_.stopped()) {
+        consume(*b);
+        stats_.bytes = b->bytes_read;
+        if (sink_.stop_requested()) queue_.stop();
+        if (stats_.bytes >= next_progress) {
+          sink_.on_progress(stats_.bytes, stats_.calls);
+          next_progress = stats_.bytes + kProgressEvery;
+        }
+      }
+      queue_.recycle(std::move(b));
+    }
+  } catch (...) {
+    // The sink threw: stop the framing thread before the exception leaves.
+    queue_.stop();
+    while (std::unique_ptr<Batch> b = queue_.pop()) queue_.recycle(std::move(b));
+    framing.join();
+    throw;
+  }
+  framing.join();
+  if (failed) std::rethrow_exception(failed);
+  if (!queue_.stopped()) stats_.bytes = bytes_read_;
+}
+
+void Reader::consume(const Batch& b) {
+  for (const Event& e : b.events) {
+    switch (e.kind) {
+      case Event::Kind::Record: {
+        const std::uint8_t* data = b.bytes.data() + e.off;
+        const Outcome outcome = extractor_.extract(data, e.len, b.bytes.size() - e.off, rec_, why_);
+        if (!count(outcome, e.where)) return;
+        break;
+      }
+      case Event::Kind::Bad:
+        if (!bad(e.where, e.message)) return;
+        break;
+      case Event::Kind::FileError:
+        file_error(e.message);
+        break;
+    }
+  }
+}
+
+bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
+  if (data != nullptr) {
+    e.off = batch_->bytes.size();
+    e.len = len;
+    batch_->bytes.insert(batch_->bytes.end(), data, data + len);
+    batch_->bytes.insert(batch_->bytes.end(), kPadding, 0);
+  }
+  batch_->events.push_back(std::move(e));
+  if (batch_->bytes.size() >= kBatchBytes || batch_->events.size() >= kBatchEvents) return flush();
+  return true;
+}
+
+bool Reader::flush() {
+  if (batch_->events.empty()) return !queue_.stopped();
+  batch_->bytes_read = bytes_read_;
+  const bool ok = queue_.push(std::move(batch_));
+  batch_ = queue_.take_free();
+  return ok;
 }
 
 void Reader::compact(std::uint64_t keep) {
@@ -254,7 +456,7 @@ void Reader::reserve(std::size_t need) {
   if (want != cap) buf_.resize(want, len_);
 }
 
-Outcome Reader::parse(const std::uint8_t* data, std::size_t len, bool whole) {
+Outcome Reader::parse(const std::uint8_t* data, std::size_t len) {
   const std::size_t capacity = static_cast<std::size_t>(buf_.data() + buf_.capacity() - data);
   // simdjson may look at the padding after a malformed document, so what follows the
   // record (the next record, or zeros at the end of the data) could change its verdict:
@@ -263,7 +465,7 @@ Outcome Reader::parse(const std::uint8_t* data, std::size_t len, bool whole) {
   std::array<std::uint8_t, kPadding> saved;
   std::memcpy(saved.data(), after, kPadding);
   std::memset(after, 0, kPadding);
-  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_, whole);
+  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_);
   std::memcpy(after, saved.data(), kPadding);
   return outcome;
 }
@@ -291,24 +493,31 @@ bool Reader::count(Outcome outcome, const Where& where) {
 }
 
 bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
-  return count(parse(data, len, false), where);
-}
-
-reader_detail::Offer Reader::try_record(const std::uint8_t* data, std::size_t len, const Where& where) {
-  const Outcome outcome = parse(data, len, true);
-  // Anything wrong with the line, even after the object: let the framer find and report it.
-  if (outcome == Outcome::Unreadable) return reader_detail::Offer::Declined;
-  return count(outcome, where) ? reader_detail::Offer::Taken : reader_detail::Offer::Stop;
+  if (pipelined_) return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len);
+  return count(parse(data, len), where);
 }
 
 bool Reader::on_bad(const Where& where, std::string_view message) {
+  if (pipelined_) return send(Event{Event::Kind::Bad, where, 0, 0, std::string(message)});
+  return bad(where, message);
+}
+
+void Reader::on_not_json(std::string_view message) {
+  if (pipelined_) {
+    send(Event{Event::Kind::FileError, {}, 0, 0, std::string(message)});
+    return;
+  }
+  file_error(message);
+}
+
+bool Reader::bad(const Where& where, std::string_view message) {
   ++stats_.records;
   ++stats_.unreadable;
   sink_.on_bad_record(name_, pos_of(where), message);
   return !sink_.stop_requested();
 }
 
-void Reader::on_not_json(std::string_view message) {
+void Reader::file_error(std::string_view message) {
   ++stats_.file_errors;
   sink_.on_file_error(name_, message);
 }

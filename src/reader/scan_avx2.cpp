@@ -51,24 +51,6 @@ std::uint64_t scan_blocks_avx2(ScanState& st, const std::uint8_t* buf, std::uint
   return scan_blocks_impl(st, buf, buf_offset, pos, end);
 }
 
-std::size_t count_opens_avx2(const std::uint8_t* s, const std::uint8_t* e, std::size_t most) {
-  std::size_t n = 0;
-  const __m256i fold = _mm256_set1_epi8(0x20);
-  const __m256i brace = _mm256_set1_epi8('{');
-  while (e - s >= 32 && n <= most) {
-    // Up to 255 blocks into byte-wide counters, then summed with vpsadbw.
-    __m256i acc = _mm256_setzero_si256();
-    for (int i = 0; i < 255 && e - s >= 32; ++i, s += 32) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s));
-      acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_or_si256(v, fold), brace));
-    }
-    const __m256i sums = _mm256_sad_epu8(acc, _mm256_setzero_si256());
-    n += static_cast<std::size_t>(_mm256_extract_epi64(sums, 0)) + static_cast<std::size_t>(_mm256_extract_epi64(sums, 1)) +
-         static_cast<std::size_t>(_mm256_extract_epi64(sums, 2)) + static_cast<std::size_t>(_mm256_extract_epi64(sums, 3));
-  }
-  return n + count_opens_generic(s, e, most);
-}
-
 }  // namespace vapidiag::reader_detail
 
 #if defined(__clang__)

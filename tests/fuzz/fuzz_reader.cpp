@@ -1,8 +1,9 @@
 // Any bytes as a call-log file. Input layout: 2 bytes choose ReadOptions::chunk_bytes
-// (1..4096), 1 flag byte chooses the framer kernel and sometimes a tiny
-// max_record_bytes; the rest is the file. The sink checks every report as it happens,
-// and the same file read in one 1 MiB chunk (and with the scalar reference kernel) must
-// give the same stats and the same sequence of reports.
+// (1..4096) and, by the top bit, framing on a second thread; 1 flag byte chooses the
+// framer kernel and sometimes a tiny max_record_bytes; the rest is the file. The sink
+// checks every report as it happens, and the same file read in one 1 MiB chunk on one
+// thread (and with the scalar reference kernel) must give the same stats and the same
+// sequence of reports.
 
 #include <algorithm>
 #include <cinttypes>
@@ -171,6 +172,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 3) return 0;
   ReadOptions opts;
   opts.chunk_bytes = 1 + ((static_cast<std::size_t>(data[0]) << 8 | data[1]) % 4096);
+  // The top bit of the first byte (unused by the chunk size): frame on a second thread.
+  opts.pipeline = (data[0] & 0x80) != 0;
   const std::uint8_t flags = data[2];
   // One input in four gets a tiny record limit (16..1000 bytes) to exercise oversized records.
   if ((flags & 3) == 0) opts.max_record_bytes = 16 + (flags >> 2) * 16;
@@ -186,6 +189,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Run chunked = read(file, lines, opts, kernel);
   ReadOptions whole = opts;
   whole.chunk_bytes = 1u << 20;
+  whole.pipeline = false;
   const Run one = read(file, lines, whole, kernel);
   compare(chunked, one, "small chunks vs one chunk");
   if (rd::resolve_kernel(kernel) != rd::Kernel::Scalar) {
