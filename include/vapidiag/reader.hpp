@@ -31,7 +31,10 @@ struct ReadStats {
   std::uint64_t not_ended = 0;   // calls without an endedReason (queued, in progress...)
   std::uint64_t skipped = 0;     // webhook messages that carry no ending
   std::uint64_t unreadable = 0;  // malformed, truncated or oversized records
-  std::uint64_t bytes = 0;       // input bytes consumed
+  // Input bytes read. The whole input, unless reading stopped early: an input rejected as
+  // not JSON, a read error, or a sink that asked to stop. Then it is what had been read by
+  // that point, which depends on the read size (chunk_bytes), not on the input alone.
+  std::uint64_t bytes = 0;
   std::uint64_t file_errors = 0; // inputs that could not be opened or read at all
 
   void add(const ReadStats& o);
