@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -202,7 +203,8 @@ class BatchQueue {
   // False when the consumer stopped (the batch is dropped).
   bool push(std::unique_ptr<Batch> b) {
     std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return stopped_ || full_.empty() || queued_ + b->bytes.size() <= kMaxQueuedBytes; });
+    not_full_.wait(lock,
+                   [&] { return stopped_ || full_.empty() || queued_ + b->bytes.size() <= kMaxQueuedBytes; });
     if (stopped_) return false;
     queued_ += b->bytes.size();
     full_.push_back(std::move(b));
@@ -359,16 +361,24 @@ void Reader::frame_all(Source& src) {
 
 void Reader::run_pipelined(Source& src) {
   std::exception_ptr failed;
-  std::thread framing([&] {
-    try {
-      batch_ = queue_.take_free();
-      frame_all(src);
-      flush();
-    } catch (...) {
-      failed = std::current_exception();
-    }
-    queue_.close();
-  });
+  std::thread framing;
+  try {
+    framing = std::thread([&] {
+      try {
+        batch_ = queue_.take_free();
+        frame_all(src);
+        flush();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+      queue_.close();
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: read on this one.
+    pipelined_ = false;
+    frame_all(src);
+    return;
+  }
   std::uint64_t next_progress = kProgressEvery;
   try {
     while (std::unique_ptr<Batch> b = queue_.pop()) {
@@ -530,8 +540,8 @@ ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOpt
   return reader.run(src);
 }
 
-ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name, RecordSink& sink,
-                        const ReadOptions& opts) {
+ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name,
+                        RecordSink& sink, const ReadOptions& opts) {
   RangeSource src(fd, begin, std::max(begin, end));
   Reader reader(name, sink, opts);
   return reader.run(src);
