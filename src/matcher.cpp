@@ -195,11 +195,16 @@ LetterProfile letter_profile(std::string_view s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     std::size_t bin;
-    if (c >= 'a' && c <= 'z') bin = c - 'a';
-    else if (c >= '0' && c <= '9') bin = 26 + (c - '0');
-    else if (c == '-') bin = 36;
-    else if (c == '.') bin = 37;
-    else bin = 38 + (c & 1);
+    if (c >= 'a' && c <= 'z')
+      bin = c - 'a';
+    else if (c >= '0' && c <= '9')
+      bin = 26 + (c - '0');
+    else if (c == '-')
+      bin = 36;
+    else if (c == '.')
+      bin = 37;
+    else
+      bin = 38 + (c & 1);
     if (p.n[bin] < 255) ++p.n[bin];
   }
   return p;
@@ -232,7 +237,8 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
   std::string_view s = trim(in);
   // Pasted from JSON or a shell: "code", 'code', `code`, "code",
   if (!s.empty() && s.back() == ',') s = trim(s.substr(0, s.size() - 1));
-  while (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') && s.back() == s.front())
+  while (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') &&
+         s.back() == s.front())
     s = trim(s.substr(1, s.size() - 2));
   bool lower = true;
   for (char ch : s)
@@ -247,7 +253,8 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
 }
 
 Classification classify(std::string_view code) {
-  if (const KnownCode* k = find_known(code); k && k->retired && !k->successor.empty() && !find_code_row(code)) {
+  if (const KnownCode* k = find_known(code);
+      k && k->retired && !k->successor.empty() && !find_code_row(code)) {
     Classification c = classify_direct(k->successor);
     c.code = code;
     c.matched_by = MatchKind::Alias;
@@ -268,7 +275,8 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
   };
   // Hints first: codes people invent, with what they meant.
   const auto hs = hints();
-  auto it = std::lower_bound(hs.begin(), hs.end(), code, [](const Hint& h, std::string_view k) { return h.code < k; });
+  auto it = std::lower_bound(hs.begin(), hs.end(), code,
+                             [](const Hint& h, std::string_view k) { return h.code < k; });
   if (it != hs.end() && it->code == code) {
     std::string_view list = it->suggestions;
     while (!list.empty() && n < out.size()) {

@@ -1151,14 +1151,16 @@ TEST_CASE("framing on a second thread: not JSON, read errors and large records",
   p.chunk_bytes = 16;
   {
     Collect c;
-    const ReadStats s = vapidiag::read_buffer("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>\n", "h", c, p);
+    const ReadStats s =
+        vapidiag::read_buffer("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>\n", "h", c, p);
     CHECK(s.file_errors == 1);
     REQUIRE(c.file_errors.size() == 1);
     CHECK(c.file_errors[0].find("not JSON") != std::string::npos);
   }
   {
     // A record over the batch size travels alone; one over the limit is reported.
-    const std::string big = "{\"id\":\"big\",\"endedReason\":\"voicemail\",\"s\":\"" + std::string(3u << 20, 'x') + "\"}";
+    const std::string big =
+        "{\"id\":\"big\",\"endedReason\":\"voicemail\",\"s\":\"" + std::string(3u << 20, 'x') + "\"}";
     const std::string text = big + "\n{\"id\":\"a\",\"endedReason\":\"voicemail\"}\n" + big + "\n";
     Collect c;
     p.chunk_bytes = 100000;

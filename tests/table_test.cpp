@@ -1,5 +1,7 @@
 // The table and the matcher against Vapi's published lists and the rules in its docs.
 
+#include "vapidiag/table.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <cstring>
@@ -9,7 +11,6 @@
 #include "../src/glob.hpp"
 #include "test_util.hpp"
 #include "vapidiag/matcher.hpp"
-#include "vapidiag/table.hpp"
 
 using namespace vapidiag;
 using vapidiag::test::read_tsv;
@@ -30,24 +31,62 @@ std::string expected_component(const std::string& code) {
   for (const char* p : prefixes)
     if (code.rfind(p, 0) == 0) rest = code.substr(std::strlen(p));
   if (rest.rfind("outbound-sip-", 0) == 0) return "sip";
-  static const std::vector<std::string> slugs = {
-      "anthropic-bedrock", "anthropic-vertex", "azure-openai", "custom-llm", "deep-seek", "inflection-ai",
-      "perplexity-ai", "together-ai", "eleven-labs", "assembly-ai", "azure-speech", "rime-ai", "smallest-ai",
-      "anthropic", "anyscale", "baseten", "cerebras", "deepinfra", "groq", "mistral", "openrouter", "runpod",
-      "xai", "azure", "cartesia", "hume", "inworld", "lmnt", "neuphonic", "playht", "sesame", "wellsaid",
-      "gladia", "soniox", "speechmatics", "talkscriber", "openai", "google", "minimax", "vapi", "deepgram",
-      "custom", "tavus", "11labs", "neets"};
+  static const std::vector<std::string> slugs = {"anthropic-bedrock",
+                                                 "anthropic-vertex",
+                                                 "azure-openai",
+                                                 "custom-llm",
+                                                 "deep-seek",
+                                                 "inflection-ai",
+                                                 "perplexity-ai",
+                                                 "together-ai",
+                                                 "eleven-labs",
+                                                 "assembly-ai",
+                                                 "azure-speech",
+                                                 "rime-ai",
+                                                 "smallest-ai",
+                                                 "anthropic",
+                                                 "anyscale",
+                                                 "baseten",
+                                                 "cerebras",
+                                                 "deepinfra",
+                                                 "groq",
+                                                 "mistral",
+                                                 "openrouter",
+                                                 "runpod",
+                                                 "xai",
+                                                 "azure",
+                                                 "cartesia",
+                                                 "hume",
+                                                 "inworld",
+                                                 "lmnt",
+                                                 "neuphonic",
+                                                 "playht",
+                                                 "sesame",
+                                                 "wellsaid",
+                                                 "gladia",
+                                                 "soniox",
+                                                 "speechmatics",
+                                                 "talkscriber",
+                                                 "openai",
+                                                 "google",
+                                                 "minimax",
+                                                 "vapi",
+                                                 "deepgram",
+                                                 "custom",
+                                                 "tavus",
+                                                 "11labs",
+                                                 "neets"};
   std::string slug;
   for (const std::string& s : slugs)
     if (rest.rfind(s + "-", 0) == 0 && s.size() > slug.size()) slug = s;
   const std::string after = "-" + rest.substr(slug.size() + 1) + "-";
   for (const char* w : {"transcriber", "voice", "llm", "video"})
     if (after.find(std::string("-") + w + "-") != std::string::npos) return w;
-  static const std::set<std::string> voice_only = {"azure", "cartesia", "hume", "inworld", "lmnt", "neuphonic",
-                                                   "playht", "rime-ai", "sesame", "smallest-ai", "wellsaid",
-                                                   "eleven-labs", "11labs", "neets"};
-  static const std::set<std::string> transcriber_only = {"assembly-ai", "azure-speech", "gladia", "soniox",
-                                                         "speechmatics", "talkscriber", "deepgram"};
+  static const std::set<std::string> voice_only = {
+      "azure",   "cartesia", "hume",        "inworld",  "lmnt",        "neuphonic", "playht",
+      "rime-ai", "sesame",   "smallest-ai", "wellsaid", "eleven-labs", "11labs",    "neets"};
+  static const std::set<std::string> transcriber_only = {"assembly-ai",  "azure-speech", "gladia",  "soniox",
+                                                         "speechmatics", "talkscriber",  "deepgram"};
   if (voice_only.count(slug)) return "voice";
   if (transcriber_only.count(slug)) return "transcriber";
   if (slug == "tavus") return "video";
@@ -175,16 +214,19 @@ TEST_CASE("every retired code is classified and names its successor", "[table]")
       {"pipeline-no-available-model", "call.in-progress.error-pipeline-no-available-llm-model"},
       {"sip-gateway-failed-to-connect-call", "call.in-progress.error-sip-outbound-call-failed-to-connect"},
       {"vapifault-transport-never-connected", "call.in-progress.error-vapifault-transport-never-connected"},
-      {"call.in-progress.error-vapifault-openai-llm-failed", "call.in-progress.error-providerfault-openai-llm-failed"},
+      {"call.in-progress.error-vapifault-openai-llm-failed",
+       "call.in-progress.error-providerfault-openai-llm-failed"},
       {"call.in-progress.error-vapifault-11labs-transcriber-failed",
        "call.in-progress.error-vapifault-eleven-labs-transcriber-failed"},
-      {"pipeline-error-deepgram-403-model-access-denied", "pipeline-error-deepgram-returning-403-model-access-denied"},
+      {"pipeline-error-deepgram-403-model-access-denied",
+       "pipeline-error-deepgram-returning-403-model-access-denied"},
   };
   for (auto [old_code, current] : renames) {
     INFO(old_code);
     CHECK(classify(old_code).successor == current);
   }
-  for (const char* gone : {"assistant-error", "unknown-error", "no-server-available", "license-check-failed"}) {
+  for (const char* gone :
+       {"assistant-error", "unknown-error", "no-server-available", "license-check-failed"}) {
     INFO(gone);
     const Classification c = classify(gone);
     CHECK(c.retired);
@@ -305,12 +347,14 @@ std::array<std::string_view, 3> suggest_reference(std::string_view code) {
       for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = static_cast<int>(j);
       for (std::size_t i = 1; i <= a.size(); ++i)
         for (std::size_t j = 1; j <= b.size(); ++j)
-          d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+          d[i][j] =
+              std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       score = d[a.size()][b.size()];
     }
     if (score <= limit) scored.emplace_back(score * 2 + (k.retired ? 1 : 0), k.code);
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
   for (std::size_t i = 0; i < out.size() && i < scored.size(); ++i) out[i] = scored[i].second;
   return out;
 }
@@ -318,8 +362,8 @@ std::array<std::string_view, 3> suggest_reference(std::string_view code) {
 }  // namespace
 
 TEST_CASE("suggest() finds what a full edit-distance scan finds", "[matcher]") {
-  std::vector<std::string> inputs = {"customer-hangupp", "zzzzzzzzzzzzzzzzzzzz", "abc", "pipeline-error",
-                                     std::string(150, 'x'), std::string(300, '-')};
+  std::vector<std::string> inputs = {"customer-hangupp", "zzzzzzzzzzzzzzzzzzzz", "abc",
+                                     "pipeline-error",   std::string(150, 'x'),  std::string(300, '-')};
   // Typos of real codes: one to six random edits each, with a fixed seed.
   std::uint32_t state = 12345;
   auto rnd = [&](std::uint32_t n) {
@@ -334,9 +378,14 @@ TEST_CASE("suggest() finds what a full edit-distance scan finds", "[matcher]") {
     for (int e = 0; e < edits && !s.empty(); ++e) {
       const std::size_t at = rnd(static_cast<std::uint32_t>(s.size()));
       switch (rnd(3)) {
-        case 0: s.erase(at, 1); break;
-        case 1: s.insert(at, 1, alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))]); break;
-        default: s[at] = alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))];
+        case 0:
+          s.erase(at, 1);
+          break;
+        case 1:
+          s.insert(at, 1, alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))]);
+          break;
+        default:
+          s[at] = alphabet[rnd(static_cast<std::uint32_t>(alphabet.size()))];
       }
     }
     inputs.push_back(s);

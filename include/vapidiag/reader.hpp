@@ -35,7 +35,7 @@ struct ReadStats {
   // not JSON, a read error, or a sink that asked to stop. Then it is what had been read by
   // that point, which depends on the read size (chunk_bytes), not on the input alone.
   std::uint64_t bytes = 0;
-  std::uint64_t file_errors = 0; // inputs that could not be opened or read at all
+  std::uint64_t file_errors = 0;  // inputs that could not be opened or read at all
 
   void add(const ReadStats& o);
 };
@@ -72,8 +72,8 @@ ReadStats read_file(const std::string& path, RecordSink& sink, const ReadOptions
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts = {});
 // Read bytes [begin, end) of an open regular file as if they were a whole input: how one
 // line-delimited file is split across threads. Positions are relative to begin.
-ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name, RecordSink& sink,
-                        const ReadOptions& opts = {});
+ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name,
+                        RecordSink& sink, const ReadOptions& opts = {});
 // Read an in-memory buffer (tests, fuzzing). Behaves exactly like a file of these bytes.
 ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
                       const ReadOptions& opts = {});

@@ -1,20 +1,20 @@
 // diagnose, summary and check: read call logs, classify each ended call, report.
 
-#include <algorithm>
-#include <array>
-#include <chrono>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <cmath>
-#include <memory>
-#include <thread>
 #include <deque>
-#include <unordered_map>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <sstream>
+#include <thread>
+#include <unordered_map>
 
 #include "../glob.hpp"
 #include "logs.hpp"
@@ -58,8 +58,8 @@ struct Filter {
   bool failures_only = false;
 
   bool active() const {
-    return symptom || fault || !component.empty() || !code_glob.empty() || since != kNoTime || until != kNoTime ||
-           failures_only;
+    return symptom || fault || !component.empty() || !code_glob.empty() || since != kNoTime ||
+           until != kNoTime || failures_only;
   }
   bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const {
     if (symptom && c.symptom != *symptom && by_evidence != *symptom) return false;
@@ -127,10 +127,10 @@ class LogSink final : public RecordSink {
     }
     clear_progress();
     ctx_.err.line(std::string(ctx_.err_style.bold()) + "vapidiag: " + std::string(file) + ":" +
-                  std::to_string(pos.line) + ":" + std::to_string(pos.column) + std::string(ctx_.err_style.reset()) +
-                  ": record " + std::to_string(pos.record) + " (byte " + std::to_string(pos.offset) + "): " +
-                  std::string(ctx_.err_style.red()) + "unreadable" + std::string(ctx_.err_style.reset()) + ": " +
-                  std::string(message) + "; skipped");
+                  std::to_string(pos.line) + ":" + std::to_string(pos.column) +
+                  std::string(ctx_.err_style.reset()) + ": record " + std::to_string(pos.record) + " (byte " +
+                  std::to_string(pos.offset) + "): " + std::string(ctx_.err_style.red()) + "unreadable" +
+                  std::string(ctx_.err_style.reset()) + ": " + std::string(message) + "; skipped");
     if (bad_records == kMaxBadMessages)
       ctx_.err.line("vapidiag: further unreadable records are counted but not shown");
   }
@@ -232,7 +232,8 @@ bool make_filter(const LogOptions& o, Context& ctx, Filter* f) {
   f->since = parse_time_option(o.since);
   f->until = parse_time_option(o.until);
   if ((!o.since.empty() && f->since == kNoTime) || (!o.until.empty() && f->until == kNoTime)) {
-    ctx.err.line("vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z");
+    ctx.err.line(
+        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z");
     return false;
   }
   return true;
@@ -252,7 +253,8 @@ ReadOptions read_options(const LogOptions& o) {
 
 // Byte ranges for reading one file on several threads, or a single range when the
 // file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
-std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size, std::size_t jobs) {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
+                                                                  std::size_t jobs) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
   constexpr std::uint64_t kMinSplit = 32u << 20;
   if (jobs < 2 || size < kMinSplit) return ranges;
@@ -296,7 +298,8 @@ std::string shift_line_numbers(std::string_view msg, std::uint64_t lines_before)
     std::size_t end = at + 5;
     while (end < msg.size() && std::isdigit(static_cast<unsigned char>(msg[end]))) ++end;
     out.append(msg.substr(pos, at + 5 - pos));
-    if (end > at + 5) out += std::to_string(std::stoull(std::string(msg.substr(at + 5, end - at - 5))) + lines_before);
+    if (end > at + 5)
+      out += std::to_string(std::stoull(std::string(msg.substr(at + 5, end - at - 5))) + lines_before);
     pos = end;
   }
   out.append(msg.substr(pos));
@@ -368,8 +371,8 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     }
     // Ranges 1.. on worker threads, range 0 here.
     while (workers.size() < ranges.size() - 1) {
-      workers.push_back(
-          std::make_unique<LogSink>(ctx, filter, thresholds, o.finding_details, handler_for(workers.size() + 1)));
+      workers.push_back(std::make_unique<LogSink>(ctx, filter, thresholds, o.finding_details,
+                                                  handler_for(workers.size() + 1)));
       workers.back()->defer_messages();
     }
     std::vector<ReadStats> stats(ranges.size());
@@ -378,7 +381,8 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
       LogSink& w = *workers[k - 1];
       w.set_file(name);
       w.deferred.clear();
-      threads.emplace_back([&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, ro); });
+      threads.emplace_back(
+          [&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, ro); });
     }
     stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, ro);
     for (std::thread& t : threads) t.join();
@@ -411,13 +415,16 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
 }
 
 RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter, CallHandler handler) {
-  return read_inputs(o, ctx, filter, [&](std::size_t) { return handler; }, 1);
+  return read_inputs(
+      o, ctx, filter, [&](std::size_t) { return handler; }, 1);
 }
 
 void add_filter_options(CLI::App& app, LogOptions& o) {
   app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin");
-  app.add_option("--symptom", o.symptom, "Only calls with this symptom")->check(CLI::IsMember(names(kSymptomNames)));
-  app.add_option("--fault", o.fault, "Only calls with this fault party")->check(CLI::IsMember(names(kFaultNames)));
+  app.add_option("--symptom", o.symptom, "Only calls with this symptom")
+      ->check(CLI::IsMember(names(kSymptomNames)));
+  app.add_option("--fault", o.fault, "Only calls with this fault party")
+      ->check(CLI::IsMember(names(kFaultNames)));
   app.add_option("--component", o.component, "Only calls failing in this component")
       ->check(CLI::IsMember(names(kComponents)));
   app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
@@ -442,15 +449,17 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
 void report_skipped(const RunResult& r, Context& ctx) {
   std::string what;
   if (r.stats.unreadable)
-    what = with_commas(r.stats.unreadable) + " unreadable record" + (r.stats.unreadable == 1 ? "" : "s") + " of " +
-           with_commas(r.stats.records);
+    what = with_commas(r.stats.unreadable) + " unreadable record" + (r.stats.unreadable == 1 ? "" : "s") +
+           " of " + with_commas(r.stats.records);
   if (r.stats.file_errors)
     what += (what.empty() ? "" : " and ") + with_commas(r.stats.file_errors) + " unreadable input" +
             (r.stats.file_errors == 1 ? "" : "s");
   if (!what.empty()) ctx.err.line("vapidiag: skipped " + what);
 }
 
-int input_exit(const RunResult& r) { return (r.stats.file_errors || r.stats.unreadable) ? kExitInput : kExitOk; }
+int input_exit(const RunResult& r) {
+  return (r.stats.file_errors || r.stats.unreadable) ? kExitInput : kExitOk;
+}
 
 // ---------- diagnose ----------
 
@@ -514,10 +523,33 @@ Json call_json(const Diagnosis& d, std::string_view file) {
   return j;
 }
 
-constexpr const char* kCsvColumns[] = {
-    "id", "time", "duration_s", "type", "ended_reason", "symptom", "fault", "component", "provider", "status",
-    "retry", "charged", "matched_by", "fix_short", "evidence_symptom", "findings", "ended_message", "user_turns", "bot_turns", "last_speaker",
-    "cost", "phone_call_provider", "assistant_id", "phone_number_id", "transfer_destination", "file", "record"};
+constexpr const char* kCsvColumns[] = {"id",
+                                       "time",
+                                       "duration_s",
+                                       "type",
+                                       "ended_reason",
+                                       "symptom",
+                                       "fault",
+                                       "component",
+                                       "provider",
+                                       "status",
+                                       "retry",
+                                       "charged",
+                                       "matched_by",
+                                       "fix_short",
+                                       "evidence_symptom",
+                                       "findings",
+                                       "ended_message",
+                                       "user_turns",
+                                       "bot_turns",
+                                       "last_speaker",
+                                       "cost",
+                                       "phone_call_provider",
+                                       "assistant_id",
+                                       "phone_number_id",
+                                       "transfer_destination",
+                                       "file",
+                                       "record"};
 
 std::string cell(const Json& v) {
   if (v.is_null()) return "";
@@ -565,20 +597,22 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
     if (o.format == "text") {
       if (rows > 1) ctx.out.write("\n");
       const std::int64_t t = call_time(rec);
-      std::string line = std::string(st.bold()) + (rec.id.empty() ? "(no id)" : rec.id) + std::string(st.reset());
+      std::string line =
+          std::string(st.bold()) + (rec.id.empty() ? "(no id)" : rec.id) + std::string(st.reset());
       line += "  " + (t == kNoTime ? std::string("-") : format_iso8601(t)) + "  " + duration_text(rec);
       if (!rec.type.empty()) line += "  " + rec.type;
       ctx.out.line(line);
-      ctx.out.line("  " + rec.ended_reason + std::string(st.dim()) + " -> " + std::string(st.reset()) +
-                   std::string(to_string(c.symptom)) + ", " + std::string(st.fault(c.fault)) +
-                   std::string(to_string(c.fault)) + std::string(st.reset()) +
-                   (c.classified() ? "" : std::string(st.red()) + " (unknown code)" + std::string(st.reset())));
+      ctx.out.line(
+          "  " + rec.ended_reason + std::string(st.dim()) + " -> " + std::string(st.reset()) +
+          std::string(to_string(c.symptom)) + ", " + std::string(st.fault(c.fault)) +
+          std::string(to_string(c.fault)) + std::string(st.reset()) +
+          (c.classified() ? "" : std::string(st.red()) + " (unknown code)" + std::string(st.reset())));
       ctx.out.line("  fix: " + wrap(render_fix_short(c), 74, 80, 7));
-      if (!rec.ended_message.empty())
-        ctx.out.line("  endedMessage: " + wrap(rec.ended_message, 64, 80, 16));
+      if (!rec.ended_message.empty()) ctx.out.line("  endedMessage: " + wrap(rec.ended_message, 64, 80, 16));
       if (d.by_evidence != c.symptom)
         ctx.out.line("  " + std::string(st.yellow()) + "evidence: " + std::string(to_string(d.by_evidence)) +
-                     std::string(st.reset()) + " (the code alone says " + std::string(to_string(c.symptom)) + ")");
+                     std::string(st.reset()) + " (the code alone says " + std::string(to_string(c.symptom)) +
+                     ")");
       for (const Finding& f : d.findings) {
         const std::string_view sev = f.def->severity;
         const std::string_view color = sev == "error" ? st.red() : sev == "warning" ? st.yellow() : st.cyan();
@@ -598,12 +632,14 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
       std::string line;
       for (const char* col : kCsvColumns) {
         std::string v;
-        if (std::string_view(col) == "file") v = d.file;
-        else if (std::string_view(col) == "record") v = std::to_string(d.pos.record);
+        if (std::string_view(col) == "file")
+          v = d.file;
+        else if (std::string_view(col) == "record")
+          v = std::to_string(d.pos.record);
         else if (std::string_view(col) == "findings") {
           for (const Finding& f : d.findings) v += (v.empty() ? "" : ";") + std::string(f.def->id);
-        }
-        else v = cell(j[col]);
+        } else
+          v = cell(j[col]);
         if (!line.empty() || col != kCsvColumns[0]) line += csv ? "," : "\t";
         line += csv ? csv_field(v) : tsv_field(v);
       }
@@ -615,9 +651,10 @@ int run_diagnose(const LogOptions& o, Context& ctx) {
   if (json) ctx.out.write(rows ? "\n]\n" : "]\n");
   if (o.format == "text" && ctx.env.out_is_tty && !ctx.out.closed()) {
     ctx.out.line(std::string(st.dim()) + with_commas(rows) + " calls shown; " + with_commas(r.stats.records) +
-                 " records read: " + with_commas(r.stats.calls) + " ended calls, " + with_commas(r.stats.not_ended) +
-                 " not ended, " + with_commas(r.stats.skipped) + " webhook messages skipped, " +
-                 with_commas(r.stats.unreadable) + " unreadable" + std::string(st.reset()));
+                 " records read: " + with_commas(r.stats.calls) + " ended calls, " +
+                 with_commas(r.stats.not_ended) + " not ended, " + with_commas(r.stats.skipped) +
+                 " webhook messages skipped, " + with_commas(r.stats.unreadable) + " unreadable" +
+                 std::string(st.reset()));
   }
   report_skipped(r, ctx);
   return input_exit(r);
@@ -629,9 +666,8 @@ namespace {
 
 std::string bar(std::uint64_t part, std::uint64_t whole, std::size_t width) {
   if (whole == 0) return {};
-  const std::size_t eighths =
-      static_cast<std::size_t>(std::llround(8.0 * static_cast<double>(width) * static_cast<double>(part) /
-                                            static_cast<double>(whole)));
+  const std::size_t eighths = static_cast<std::size_t>(std::llround(
+      8.0 * static_cast<double>(width) * static_cast<double>(part) / static_cast<double>(whole)));
   static const char* kBlocks[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
   std::string out;
   for (std::size_t i = 0; i < eighths / 8; ++i) out += "█";
@@ -642,7 +678,8 @@ std::string bar(std::uint64_t part, std::uint64_t whole, std::size_t width) {
 template <typename Map>
 std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map& m, std::size_t n, auto key) {
   std::vector<std::pair<std::string, typename Map::mapped_type>> v(m.begin(), m.end());
-  std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
   if (v.size() > n) v.resize(n);
   return v;
 }
@@ -662,7 +699,8 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     Table t{"By symptom (what the caller experienced)", {"symptom", "calls", "share"}, {}, {}};
     for (std::size_t i = 0; i < s.by_symptom.size(); ++i) {
       if (!s.by_symptom[i]) continue;
-      t.rows.push_back({std::string(kSymptomNames[i]), with_commas(s.by_symptom[i]), percent(s.by_symptom[i], shown)});
+      t.rows.push_back(
+          {std::string(kSymptomNames[i]), with_commas(s.by_symptom[i]), percent(s.by_symptom[i], shown)});
       t.bars.push_back({s.by_symptom[i], shown});
     }
     out.push_back(t);
@@ -671,7 +709,8 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     Table t{"By fault (who owns the fix)", {"fault", "calls", "share"}, {}, {}};
     for (std::size_t i = 0; i < s.by_fault.size(); ++i) {
       if (!s.by_fault[i]) continue;
-      t.rows.push_back({std::string(kFaultNames[i]), with_commas(s.by_fault[i]), percent(s.by_fault[i], shown)});
+      t.rows.push_back(
+          {std::string(kFaultNames[i]), with_commas(s.by_fault[i]), percent(s.by_fault[i], shown)});
       t.bars.push_back({s.by_fault[i], shown});
     }
     out.push_back(t);
@@ -681,7 +720,8 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     for (const auto& [code, n] : top_of(s.codes, o.top, [](std::uint64_t v) { return v; })) {
       std::array<char, 256> buf{};
       const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
-      t.rows.push_back({code, with_commas(n), percent(n, shown), std::string(to_string(c.fault)), render_meaning(c)});
+      t.rows.push_back(
+          {code, with_commas(n), percent(n, shown), std::string(to_string(c.fault)), render_meaning(c)});
     }
     out.push_back(t);
   }
@@ -695,17 +735,22 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
   }
   auto pair_table = [&](const char* title, const char* what, const auto& m) {
     Table t{title, {what, "calls", "failures", "failure rate"}, {}, {}};
-    for (const auto& [k, v] : top_of(m, o.top, [](const CountPair& p) { return p.failures * 1000000 + p.calls; }))
+    for (const auto& [k, v] :
+         top_of(m, o.top, [](const CountPair& p) { return p.failures * 1000000 + p.calls; }))
       t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
     return t;
   };
-  if (!s.assistants.empty()) out.push_back(pair_table("By assistant (most failures first)", "assistantId", s.assistants));
+  if (!s.assistants.empty())
+    out.push_back(pair_table("By assistant (most failures first)", "assistantId", s.assistants));
   if (!s.phone_numbers.empty())
     out.push_back(pair_table("By phone number (most failures first)", "phoneNumberId", s.phone_numbers));
   if (!s.hours.empty()) {
     std::map<std::string, CountPair> buckets;
     for (const auto& [h, v] : s.hours) buckets[o.by == "hour" ? h + ":00Z" : h.substr(0, 10)].add(v);
-    Table t{o.by == "hour" ? "By hour (UTC)" : "By day (UTC)", {o.by, "calls", "failures", "failure rate"}, {}, {}};
+    Table t{o.by == "hour" ? "By hour (UTC)" : "By day (UTC)",
+            {o.by, "calls", "failures", "failure rate"},
+            {},
+            {}};
     for (const auto& [k, v] : buckets) {
       t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
       t.bars.push_back({v.failures, v.calls});
@@ -713,7 +758,10 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
     out.push_back(t);
   }
   if (!s.findings.empty()) {
-    Table t{"Findings from the call records (beyond the endedReason)", {"finding", "calls", "what it means"}, {}, {}};
+    Table t{"Findings from the call records (beyond the endedReason)",
+            {"finding", "calls", "what it means"},
+            {},
+            {}};
     for (const auto& [id, n] : top_of(s.findings, SIZE_MAX, [](std::uint64_t v) { return v; })) {
       const FindingDef* def = find_finding(id);
       t.rows.push_back({id, with_commas(n), def ? std::string(def->title) : std::string()});
@@ -738,14 +786,17 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
   if (!unknown.empty()) {
     // Most frequent first, and only the top rows: a suggestion costs an edit-distance scan
     // over every published code, and junk logs can hold thousands of distinct codes.
-    std::stable_sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(unknown.begin(), unknown.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     const std::size_t total_unknown = unknown.size();
     if (unknown.size() > o.top) unknown.resize(o.top);
     Table t{total_unknown > unknown.size()
-                ? "Unknown codes (not in the table, not decodable; top " + std::to_string(unknown.size()) + " of " +
-                      std::to_string(total_unknown) + ")"
+                ? "Unknown codes (not in the table, not decodable; top " + std::to_string(unknown.size()) +
+                      " of " + std::to_string(total_unknown) + ")"
                 : std::string("Unknown codes (not in the table, not decodable)"),
-            {"endedReason", "calls", "did you mean"}, {}, {}};
+            {"endedReason", "calls", "did you mean"},
+            {},
+            {}};
     for (const auto& [code, n] : unknown) {
       std::array<char, 256> buf{};
       std::string_view sugg = suggest(normalize_code(code, buf.data(), buf.size()))[0];
@@ -757,9 +808,10 @@ std::vector<Table> summary_tables(const Summary& s, const LogOptions& o) {
 }
 
 std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
-  std::string line = with_commas(s.stats.records) + " records: " + with_commas(s.stats.calls) + " ended calls, " +
-                     with_commas(s.stats.not_ended) + " not ended, " + with_commas(s.stats.skipped) +
-                     " webhook messages skipped, " + with_commas(s.stats.unreadable) + " unreadable";
+  std::string line = with_commas(s.stats.records) + " records: " + with_commas(s.stats.calls) +
+                     " ended calls, " + with_commas(s.stats.not_ended) + " not ended, " +
+                     with_commas(s.stats.skipped) + " webhook messages skipped, " +
+                     with_commas(s.stats.unreadable) + " unreadable";
   if (filtered_out) line += "; " + with_commas(filtered_out) + " calls left out by filters";
   if (s.stats.file_errors) line += "; " + with_commas(s.stats.file_errors) + " inputs could not be read";
   return line;
@@ -773,7 +825,8 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
                      with_commas(shown) + " ended calls, " + with_commas(s.failures()) + " failed (" +
                      percent(s.failures(), shown) + ")";
   if (s.first_time != kNoTime)
-    head += ", " + format_iso8601(s.first_time).substr(0, 10) + " to " + format_iso8601(s.last_time).substr(0, 10);
+    head += ", " + format_iso8601(s.first_time).substr(0, 10) + " to " +
+            format_iso8601(s.last_time).substr(0, 10);
   ctx.out.line(head);
   ctx.out.line("Input: " + with_commas(s.files) + (s.files == 1 ? " input, " : " inputs, ") +
                accounting_line(s, filtered_out));
@@ -795,8 +848,10 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
         std::string v = r[i];
         const bool last = i + 1 == r.size();
         const bool numeric = header ? (i > 0 && !t.rows.empty() && is_numeric(t.rows[0][i])) : is_numeric(v);
-        if (numeric) v.insert(0, w[i] - std::min(w[i], v.size()), ' ');
-        else if (!last) v.append(w[i] - std::min(w[i], v.size()), ' ');
+        if (numeric)
+          v.insert(0, w[i] - std::min(w[i], v.size()), ' ');
+        else if (!last)
+          v.append(w[i] - std::min(w[i], v.size()), ' ');
         line += v;
         if (!last) line += "  ";
       }
@@ -806,42 +861,56 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
     for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
       std::string line = render_row(t.rows[ri], false);
       if (ctx.env.out_is_tty && ri < t.bars.size())
-        line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) + std::string(st.reset());
+        line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) +
+                std::string(st.reset());
       ctx.out.line(line);
     }
   }
   ctx.out.line("");
   ctx.out.line(std::string(st.bold()) + "Not charged by Vapi (typically)" + std::string(st.reset()) + ": " +
-               with_commas(s.not_charged_calls) + " calls (Vapi-side failures), " + money(s.not_charged_cost) +
-               " billed on them" + (s.not_charged_cost > 0 ? ": candidates for a credit request" : ""));
+               with_commas(s.not_charged_calls) + " calls (Vapi-side failures), " +
+               money(s.not_charged_cost) + " billed on them" +
+               (s.not_charged_cost > 0 ? ": candidates for a credit request" : ""));
   if (!s.not_charged_ids.empty()) {
-    const std::size_t n = o.ids ? s.not_charged_ids.size() : std::min<std::size_t>(5, s.not_charged_ids.size());
+    const std::size_t n =
+        o.ids ? s.not_charged_ids.size() : std::min<std::size_t>(5, s.not_charged_ids.size());
     for (std::size_t i = 0; i < n; ++i) ctx.out.line("  " + s.not_charged_ids[i]);
     if (n < s.not_charged_ids.size())
       ctx.out.line("  ... " + with_commas(s.not_charged_ids.size() - n) + " more (--ids lists them all)");
-    if (o.ids && s.ids_truncated) ctx.out.line("  (list capped at " + with_commas(Summary::kMaxIds) + " IDs)");
+    if (o.ids && s.ids_truncated)
+      ctx.out.line("  (list capped at " + with_commas(Summary::kMaxIds) + " IDs)");
   }
-  if (s.calls_with_cost) ctx.out.line("Total cost: " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) + " calls with a cost");
-  if (s.truncated) ctx.out.line("Note: more than " + with_commas(Summary::kMaxKeys) + " distinct keys in a table; the rest are under (other).");
+  if (s.calls_with_cost)
+    ctx.out.line("Total cost: " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
+                 " calls with a cost");
+  if (s.truncated)
+    ctx.out.line("Note: more than " + with_commas(Summary::kMaxKeys) +
+                 " distinct keys in a table; the rest are under (other).");
 }
 
-void render_summary_markdown(const Summary& s, const LogOptions& o, Context& ctx, std::uint64_t filtered_out) {
+void render_summary_markdown(const Summary& s, const LogOptions& o, Context& ctx,
+                             std::uint64_t filtered_out) {
   std::uint64_t shown = 0;
   for (auto n : s.by_fault) shown += n;
   ctx.out.line("# vapidiag summary");
   ctx.out.line("");
   ctx.out.line("**" + with_commas(shown) + "** ended calls, **" + with_commas(s.failures()) + "** failed (" +
                percent(s.failures(), shown) + ")" +
-               (s.first_time != kNoTime ? ", " + format_iso8601(s.first_time) + " to " + format_iso8601(s.last_time)
-                                        : std::string()) + ".");
+               (s.first_time != kNoTime
+                    ? ", " + format_iso8601(s.first_time) + " to " + format_iso8601(s.last_time)
+                    : std::string()) +
+               ".");
   ctx.out.line("");
   ctx.out.line("Input: " + accounting_line(s, filtered_out) + ".");
   auto esc = [](std::string v) {
     std::string out;
     for (char c : v) {
-      if (c == '|') out += "\\|";
-      else if (c == '\n') out += ' ';
-      else out += c;
+      if (c == '|')
+        out += "\\|";
+      else if (c == '\n')
+        out += ' ';
+      else
+        out += c;
     }
     return out;
   };
@@ -863,12 +932,15 @@ void render_summary_markdown(const Summary& s, const LogOptions& o, Context& ctx
   ctx.out.line("");
   ctx.out.line("## Not charged by Vapi (typically)");
   ctx.out.line("");
-  ctx.out.line(with_commas(s.not_charged_calls) + " calls, " + money(s.not_charged_cost) + " billed on them.");
+  ctx.out.line(with_commas(s.not_charged_calls) + " calls, " + money(s.not_charged_cost) +
+               " billed on them.");
   if (!s.not_charged_ids.empty()) {
     ctx.out.line("");
-    const std::size_t n = o.ids ? s.not_charged_ids.size() : std::min<std::size_t>(20, s.not_charged_ids.size());
+    const std::size_t n =
+        o.ids ? s.not_charged_ids.size() : std::min<std::size_t>(20, s.not_charged_ids.size());
     for (std::size_t i = 0; i < n; ++i) ctx.out.line("- `" + s.not_charged_ids[i] + "`");
-    if (n < s.not_charged_ids.size()) ctx.out.line("- ... " + with_commas(s.not_charged_ids.size() - n) + " more");
+    if (n < s.not_charged_ids.size())
+      ctx.out.line("- ... " + with_commas(s.not_charged_ids.size() - n) + " more");
   }
 }
 
@@ -878,7 +950,8 @@ void render_summary_csv(const Summary& s, const LogOptions& o, Context& ctx) {
   for (auto n : s.by_fault) shown += n;
   auto row = [&](std::string_view sec, std::string_view key, std::uint64_t calls, std::string failures,
                  std::string share) {
-    ctx.out.line(std::string(sec) + "," + csv_field(key) + "," + std::to_string(calls) + "," + failures + "," + share);
+    ctx.out.line(std::string(sec) + "," + csv_field(key) + "," + std::to_string(calls) + "," + failures +
+                 "," + share);
   };
   row("total", "records", s.stats.records, "", "");
   row("total", "calls", s.stats.calls, std::to_string(s.failures()), percent(s.failures(), shown));
@@ -896,12 +969,14 @@ void render_summary_csv(const Summary& s, const LogOptions& o, Context& ctx) {
     std::replace(key.begin(), key.end(), '\t', '/');
     row("provider", key, v, "", "");
   }
-  for (const auto& [k, v] : s.assistants) row("assistant", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  for (const auto& [k, v] : s.assistants)
+    row("assistant", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
   for (const auto& [k, v] : s.phone_numbers)
     row("phone_number", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
   std::map<std::string, CountPair> buckets;
   for (const auto& [h, v] : s.hours) buckets[o.by == "hour" ? h + ":00Z" : h.substr(0, 10)].add(v);
-  for (const auto& [k, v] : buckets) row(o.by, k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  for (const auto& [k, v] : buckets)
+    row(o.by, k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
   row("not_charged", "calls", s.not_charged_calls, "", "");
   for (const std::string& id : s.not_charged_ids) row("not_charged_id", id, 1, "", "");
 }
@@ -910,9 +985,10 @@ void render_summary_csv(const Summary& s, const LogOptions& o, Context& ctx) {
 
 void add_jobs_option(CLI::App& app, LogOptions& o) {
   o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  app.add_option("-j,--jobs", o.jobs,
-                 "Threads: a large NDJSON file is split among them; other inputs are framed on a second thread "
-                 "(default: the number of cores)")
+  app.add_option(
+         "-j,--jobs", o.jobs,
+         "Threads: a large NDJSON file is split among them; other inputs are framed on a second thread "
+         "(default: the number of cores)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
 }
@@ -973,7 +1049,9 @@ int run_summary(const LogOptions& options, Context& ctx) {
         continue;
       }
       if (total.files && part.burst_window_ms != total.burst_window_ms) {
-        ctx.err.line("vapidiag: " + f + ": error: written with another --burst-window-s; summaries merge only with equal windows");
+        ctx.err.line(
+            "vapidiag: " + f +
+            ": error: written with another --burst-window-s; summaries merge only with equal windows");
         rc = kExitInput;
         continue;
       }
@@ -987,7 +1065,8 @@ int run_summary(const LogOptions& options, Context& ctx) {
     // One summary per worker, merged in worker order below (merging is exact).
     std::vector<Summary> parts(jobs);
     std::vector<std::vector<std::string_view>> ids(jobs);
-    for (Summary& p : parts) p.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
+    for (Summary& p : parts)
+      p.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
     total.burst_window_ms = parts[0].burst_window_ms;
     RunResult r = read_inputs(
         o, ctx, filter,
@@ -1007,10 +1086,14 @@ int run_summary(const LogOptions& options, Context& ctx) {
     report_skipped(r, ctx);
     rc = input_exit(r);
   }
-  if (o.format == "json") ctx.out.line(total.to_json());
-  else if (o.format == "markdown") render_summary_markdown(total, o, ctx, filtered_out);
-  else if (o.format == "csv") render_summary_csv(total, o, ctx);
-  else render_summary_text(total, o, ctx, filtered_out);
+  if (o.format == "json")
+    ctx.out.line(total.to_json());
+  else if (o.format == "markdown")
+    render_summary_markdown(total, o, ctx, filtered_out);
+  else if (o.format == "csv")
+    render_summary_csv(total, o, ctx);
+  else
+    render_summary_text(total, o, ctx, filtered_out);
   return rc;
 }
 
@@ -1019,10 +1102,12 @@ int run_summary(const LogOptions& options, Context& ctx) {
 void setup_check(CLI::App& app, LogOptions& o) {
   add_filter_options(app, o);
   add_jobs_option(app, o);
-  app.add_option("--fail-on", o.fail_on, "Fault parties that fail the check (comma-separated)")->capture_default_str();
+  app.add_option("--fail-on", o.fail_on, "Fault parties that fail the check (comma-separated)")
+      ->capture_default_str();
   app.add_option("--max-rate", o.max_rate, "Fail only when matching calls exceed PERCENT of ended calls")
       ->check(CLI::Range(0.0, 100.0));
-  app.add_flag("--ignore-bad-records", o.ignore_bad_records, "Unreadable records and inputs do not fail the check");
+  app.add_flag("--ignore-bad-records", o.ignore_bad_records,
+               "Unreadable records and inputs do not fail the check");
   app.add_flag("-q,--quiet", o.quiet, "Print nothing, only set the exit status");
   app.footer(R"(For scripts and CI: reads the logs and sets the exit status.
 
@@ -1075,8 +1160,9 @@ int run_check(const LogOptions& options, Context& ctx) {
   if (r.usage_error) return kExitUsage;
   if ((r.stats.unreadable || r.stats.file_errors) && !o.ignore_bad_records) {
     if (!o.quiet)
-      ctx.err.line("vapidiag check: input error: " + with_commas(r.stats.unreadable) + " unreadable records, " +
-                   with_commas(r.stats.file_errors) + " unreadable inputs (--ignore-bad-records to check anyway)");
+      ctx.err.line("vapidiag check: input error: " + with_commas(r.stats.unreadable) +
+                   " unreadable records, " + with_commas(r.stats.file_errors) +
+                   " unreadable inputs (--ignore-bad-records to check anyway)");
     return kExitInput;
   }
   const double rate = calls ? 100.0 * static_cast<double>(matched) / static_cast<double>(calls) : 0.0;
@@ -1092,8 +1178,8 @@ int run_check(const LogOptions& options, Context& ctx) {
       std::snprintf(lb, sizeof lb, "above --max-rate %g%%", o.max_rate);
       limit = lb;
     }
-    ctx.err.line("vapidiag check: failed: " + with_commas(matched) + " of " + with_commas(calls) + " ended calls (" +
-                 buf + ") have fault " + parties + ", " + limit);
+    ctx.err.line("vapidiag check: failed: " + with_commas(matched) + " of " + with_commas(calls) +
+                 " ended calls (" + buf + ") have fault " + parties + ", " + limit);
   }
   return failed ? kExitFound : kExitOk;
 }

@@ -17,9 +17,9 @@ struct LogOptions {
   std::string symptom, fault, component, code_glob, since, until;
   bool failures_only = false;
   double max_record_mb = 32;
-  std::size_t jobs = 1;  // summary and check: threads for one large NDJSON file
+  std::size_t jobs = 1;                      // summary and check: threads for one large NDJSON file
   std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each
-  bool finding_details = true;  // false: findings by id only (summary and check count them)
+  bool finding_details = true;               // false: findings by id only (summary and check count them)
   // summary
   std::string by = "day";
   std::size_t top = 10;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "vapidiag/reader.hpp"
 #include "vapidiag/summary.hpp"
@@ -83,8 +83,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // The caller spoke last and nothing answered before the end. A caller who says goodbye
   // and hangs up also speaks last, so a hang-up needs a wait in silence first.
-  const bool waited = rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime &&
-                      rec.ended_at - rec.last_user_turn_end >= static_cast<std::int64_t>(t.get("unanswered-wait-s") * 1000);
+  const bool waited =
+      rec.last_user_turn_end != kNoTime && rec.ended_at != kNoTime &&
+      rec.ended_at - rec.last_user_turn_end >= static_cast<std::int64_t>(t.get("unanswered-wait-s") * 1000);
   if (rec.last_speaker == "user" && (c.code == "silence-timed-out" || waited)) {
     if (Finding* f = col.add("unanswered-caller", [&] {
           std::string msg = "the caller's last turn got no answer";
@@ -119,8 +120,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // Hung up within seconds without a word.
   if (duration_ms >= 0 && duration_ms < static_cast<std::int64_t>(t.get("quick-hangup-s") * 1000) &&
       rec.user_turns == 0) {
-    if (Finding* f = col.add("immediate-hangup", [&] { return "the caller hung up after " + seconds(duration_ms) +
-                                                      " s without saying anything"; })) {
+    if (Finding* f = col.add("immediate-hangup", [&] {
+          return "the caller hung up after " + seconds(duration_ms) + " s without saying anything";
+        })) {
       ev(f, "endedAt - startedAt (s)", seconds(duration_ms));
       ev(f, "user turns", "0");
     }
@@ -130,12 +132,17 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   if (!c.provider.empty()) {
     double cost = -1;
     std::string item;
-    if (c.component == "llm") cost = rec.cost_model, item = "model";
-    else if (c.component == "voice") cost = rec.cost_voice, item = "voice";
-    else if (c.component == "transcriber") cost = rec.cost_transcriber, item = "transcriber";
+    if (c.component == "llm")
+      cost = rec.cost_model, item = "model";
+    else if (c.component == "voice")
+      cost = rec.cost_voice, item = "voice";
+    else if (c.component == "transcriber")
+      cost = rec.cost_transcriber, item = "transcriber";
     if (cost == 0.0) {
-      if (Finding* f = col.add("own-provider-key", [&] { return "no " + item + " cost was billed through Vapi: your own " +
-                                                       std::string(c.provider) + " key is in use"; })) {
+      if (Finding* f = col.add("own-provider-key", [&] {
+            return "no " + item + " cost was billed through Vapi: your own " + std::string(c.provider) +
+                   " key is in use";
+          })) {
         ev(f, "costs[type=" + item + "].cost", "0");
       }
     }
@@ -143,8 +150,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // A Vapi-side failure that was billed anyway.
   if (!c.charged && rec.has_cost && rec.cost > 0) {
-    if (Finding* f = col.add("credit-candidate", [&] { return "Vapi typically does not charge for this ending, but the call cost $" +
-                                                     num(rec.cost); })) {
+    if (Finding* f = col.add("credit-candidate", [&] {
+          return "Vapi typically does not charge for this ending, but the call cost $" + num(rec.cost);
+        })) {
       ev(f, "cost", num(rec.cost));
       ev(f, "endedReason", rec.ended_reason);
     }
@@ -152,7 +160,8 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // No startedAt on an outbound leg that failed: the phone never rang.
   if (!connected && (rec.type == "outboundPhoneCall" || rec.type.empty())) {
-    if (Finding* f = col.add("never-connected", [&] { return "no startedAt: media never connected, the phone never rang"; })) {
+    if (Finding* f = col.add("never-connected",
+                             [&] { return "no startedAt: media never connected, the phone never rang"; })) {
       ev(f, "startedAt", "absent");
       if (!rec.type.empty()) ev(f, "type", rec.type);
     }
@@ -160,9 +169,11 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
 
   // Slow turns before the caller gave up or went quiet.
   if (rec.turn_latency_count > 0 && rec.turn_latency_avg_ms > t.get("slow-turn-ms")) {
-    if (Finding* f = col.add("slow-turns", [&] { return "average turn latency " + num(rec.turn_latency_avg_ms) + " ms (max " +
-                                               num(rec.turn_latency_max_ms) + " ms) over " +
-                                               std::to_string(rec.turn_latency_count) + " turns"; })) {
+    if (Finding* f = col.add("slow-turns", [&] {
+          return "average turn latency " + num(rec.turn_latency_avg_ms) + " ms (max " +
+                 num(rec.turn_latency_max_ms) + " ms) over " + std::to_string(rec.turn_latency_count) +
+                 " turns";
+        })) {
       ev(f, "artifact.performanceMetrics turn latency avg (ms)", num(rec.turn_latency_avg_ms));
       ev(f, "artifact.performanceMetrics turn latency max (ms)", num(rec.turn_latency_max_ms));
     }
@@ -172,8 +183,9 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // A record without any messages says nothing either way: require the caller's turns.
   if (duration_ms >= static_cast<std::int64_t>(t.get("assistant-silent-s") * 1000) && rec.bot_turns == 0 &&
       rec.user_turns > 0) {
-    if (Finding* f = col.add("assistant-never-spoke", [&] { return "connected for " + seconds(duration_ms) +
-                                                          " s with no assistant turn"; })) {
+    if (Finding* f = col.add("assistant-never-spoke", [&] {
+          return "connected for " + seconds(duration_ms) + " s with no assistant turn";
+        })) {
       ev(f, "assistant turns", "0");
       ev(f, "endedAt - startedAt (s)", seconds(duration_ms));
     }
@@ -182,16 +194,19 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
   // The assistant talked to nobody.
   if (connected && rec.bot_turns > 0 && rec.user_turns == 0 &&
       !(duration_ms >= 0 && duration_ms < static_cast<std::int64_t>(t.get("quick-hangup-s") * 1000))) {
-    if (Finding* f = col.add("caller-never-spoke", [&] { return std::to_string(rec.bot_turns) +
-                                                       " assistant turns and no caller turn"; })) {
+    if (Finding* f = col.add("caller-never-spoke", [&] {
+          return std::to_string(rec.bot_turns) + " assistant turns and no caller turn";
+        })) {
       ev(f, "user turns", "0");
       ev(f, "assistant turns", std::to_string(rec.bot_turns));
     }
   }
 
   // Normal ending, failed goal.
-  if (rec.success_evaluation == "false" || rec.success_evaluation == "fail" || rec.success_evaluation == "failed") {
-    if (Finding* f = col.add("unsuccessful-normal-end", [&] { return "analysis.successEvaluation is " + rec.success_evaluation; }))
+  if (rec.success_evaluation == "false" || rec.success_evaluation == "fail" ||
+      rec.success_evaluation == "failed") {
+    if (Finding* f = col.add("unsuccessful-normal-end",
+                             [&] { return "analysis.successEvaluation is " + rec.success_evaluation; }))
       ev(f, "analysis.successEvaluation", rec.success_evaluation);
   }
 }
@@ -224,8 +239,8 @@ std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds
         const std::int64_t to = from + (best.pair ? 2 : 1) * s.burst_window_ms;
         out.push_back({def,
                        std::to_string(best.calls) + " calls ended " + code + " between " +
-                           format_iso8601(from).substr(11, 8) + " and " + format_iso8601(to).substr(11, 8) + " UTC on " +
-                           format_iso8601(from).substr(0, 10),
+                           format_iso8601(from).substr(11, 8) + " and " + format_iso8601(to).substr(11, 8) +
+                           " UTC on " + format_iso8601(from).substr(0, 10),
                        code, best.calls});
       }
       best = {};
@@ -270,8 +285,8 @@ std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds
       const double share = 100.0 * static_cast<double>(top->second.failures) / static_cast<double>(total);
       if (share < t.get("concentration-share")) return;
       out.push_back({def,
-                     std::string(what) + " " + top->first + " has " + std::to_string(top->second.failures) + " of " +
-                         std::to_string(total) + " failures (" + num(share) + "%) over " +
+                     std::string(what) + " " + top->first + " has " + std::to_string(top->second.failures) +
+                         " of " + std::to_string(total) + " failures (" + num(share) + "%) over " +
                          std::to_string(top->second.calls) + " calls",
                      top->first, top->second.failures});
     };
@@ -280,23 +295,27 @@ std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds
   }
 
   // A failure rate that rose from the first third of the period to the last.
-  if (const FindingDef* def = find_finding("summary.rising"); def && s.first_time != kNoTime && s.last_time > s.first_time) {
+  if (const FindingDef* def = find_finding("summary.rising");
+      def && s.first_time != kNoTime && s.last_time > s.first_time) {
     const std::int64_t span = s.last_time - s.first_time;
     CountPair first, last;
     for (const auto& [hour, v] : s.hours) {
       const std::int64_t t0 = parse_iso8601_ms(hour + ":00:00Z");
       if (t0 == kNoTime) continue;
       const std::int64_t mid = t0 + 1800000;  // the middle of the hour
-      if (mid < s.first_time + span / 3) first.add(v);
-      else if (mid > s.last_time - span / 3) last.add(v);
+      if (mid < s.first_time + span / 3)
+        first.add(v);
+      else if (mid > s.last_time - span / 3)
+        last.add(v);
     }
     const double min_calls = t.get("rising-min-calls");
     if (static_cast<double>(first.calls) >= min_calls && static_cast<double>(last.calls) >= min_calls) {
       const double r1 = 100.0 * static_cast<double>(first.failures) / static_cast<double>(first.calls);
       const double r3 = 100.0 * static_cast<double>(last.failures) / static_cast<double>(last.calls);
       if (r3 >= t.get("rising-factor") * r1 && r3 - r1 >= 5.0)
-        out.push_back({def, "failure rate " + num(r1) + "% in the first third of the period, " + num(r3) +
-                                "% in the last third",
+        out.push_back({def,
+                       "failure rate " + num(r1) + "% in the first third of the period, " + num(r3) +
+                           "% in the last third",
                        "", last.failures});
     }
   }

@@ -3,9 +3,9 @@
 //   classify_bench [ROUNDS]
 
 #include <chrono>
-#include <string>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   for (int r = 0; r < rounds; ++r)
     for (std::string_view c : codes) sink += static_cast<std::size_t>(classify(c).symptom);
-  const double classify_ns =
-      std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / (double(rounds) * double(codes.size()));
+  const double classify_ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count() /
+                             (double(rounds) * double(codes.size()));
 
   t0 = Clock::now();
   const int render_rounds = std::max(1, rounds / 20);
@@ -47,13 +47,15 @@ int main(int argc, char** argv) {
   const double suggest_us =
       std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / double(suggest_rounds);
   // The worst case: a long code near nothing in the table (the search cannot stop early).
-  const std::string long_code = "pipeline-error-acme-speech-engine-rejected-the-request-because-the-payload-was-too-large";
+  const std::string long_code =
+      "pipeline-error-acme-speech-engine-rejected-the-request-because-the-payload-was-too-large";
   t0 = Clock::now();
   for (int r = 0; r < suggest_rounds; ++r) sink += suggest(long_code)[0].size();
   const double suggest_long_us =
       std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / double(suggest_rounds);
 
-  std::printf("codes: %zu published + %zu unpublished, %d rounds\n", published, codes.size() - published, rounds);
+  std::printf("codes: %zu published + %zu unpublished, %d rounds\n", published, codes.size() - published,
+              rounds);
   std::printf("classify:            %8.0f ns per code (%.2f ms for all %zu codes)\n", classify_ns,
               classify_ns * double(codes.size()) / 1e6, codes.size());
   std::printf("classify + render:   %8.0f ns per code\n", render_ns);
