@@ -325,8 +325,12 @@ std::uint64_t count_lines(int fd, std::uint64_t end) {
 // input on this thread, and with jobs > 1 a large NDJSON file is also cut into ranges
 // read by workers 1.. in parallel. Callers combine their workers' results in worker order,
 // which is input order, so the outcome equals a sequential run.
+// after_split, when set, runs after each input that was split over workers (with every
+// worker joined): a caller that keeps per-worker results folds them in there, so that
+// results stay in input order when several inputs are split.
 RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
-                      const std::function<CallHandler(std::size_t)>& handler_for, std::size_t jobs) {
+                      const std::function<CallHandler(std::size_t)>& handler_for, std::size_t jobs,
+                      const std::function<void()>& after_split = {}) {
   RunResult r;
   std::vector<std::string> files = o.files;
   if (files.empty()) {
@@ -407,6 +411,7 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
     }
+    if (after_split) after_split();
   }
   sink.clear_progress();
   r.filtered_out = sink.filtered_out;
@@ -1062,12 +1067,19 @@ int run_summary(const LogOptions& options, Context& ctx) {
     Filter filter;
     if (!make_filter(o, ctx, &filter)) return kExitUsage;
     const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
-    // One summary per worker, merged in worker order below (merging is exact).
+    // One summary per worker, merged in worker order (merging is exact) after each input
+    // that was split, and at the end.
     std::vector<Summary> parts(jobs);
     std::vector<std::vector<std::string_view>> ids(jobs);
-    for (Summary& p : parts)
-      p.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
-    total.burst_window_ms = parts[0].burst_window_ms;
+    total.burst_window_ms = static_cast<std::int64_t>(make_thresholds(o).get("burst-window-s") * 1000);
+    const auto fold_parts = [&] {
+      for (Summary& p : parts) {
+        total.merge(p);
+        p = Summary{};
+        p.burst_window_ms = total.burst_window_ms;
+      }
+    };
+    for (Summary& p : parts) p.burst_window_ms = total.burst_window_ms;
     RunResult r = read_inputs(
         o, ctx, filter,
         [&](std::size_t w) -> CallHandler {
@@ -1078,8 +1090,8 @@ int run_summary(const LogOptions& options, Context& ctx) {
             parts[w].add_findings(ids[w], d.by_evidence != d.c.symptom);
           };
         },
-        jobs);
-    for (Summary& p : parts) total.merge(p);
+        jobs, fold_parts);
+    fold_parts();
     if (r.usage_error) return kExitUsage;
     total.add_read_stats(r.stats, r.files);
     filtered_out = r.filtered_out;

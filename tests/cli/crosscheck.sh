@@ -47,3 +47,16 @@ cmp "$tmp/j1.json" "$tmp/j2.json" && cmp "$tmp/j1.json" "$tmp/j5.json" || { echo
 diff "$tmp/e1" "$tmp/e2" && diff "$tmp/e1" "$tmp/e5" || { echo "--jobs changes the messages"; exit 1; }
 [ "$(jq '.inputs.unreadable' "$tmp/j1.json")" -gt 0 ] || { echo "no broken records in the parallel test"; exit 1; }
 echo "jobs: 1, 2 and 5 threads agree ($(jq '.inputs.records' "$tmp/j1.json") records, $(jq '.inputs.unreadable' "$tmp/j1.json") unreadable)"
+
+# Several inputs, some split and some not: the not-charged call IDs keep input order.
+"$gen" --format ndjson --bytes 40M --seed 8 --out "$tmp/big2.ndjson" 2>/dev/null
+"$gen" --format array --bytes 2M --seed 9 --out "$tmp/small.array" 2>/dev/null
+set +e
+"$bin" summary "$tmp/broken.ndjson" "$tmp/small.array" "$tmp/big2.ndjson" --ids --format json -j 1 >"$tmp/m1.json" 2>"$tmp/f1"
+"$bin" summary "$tmp/broken.ndjson" "$tmp/small.array" "$tmp/big2.ndjson" --ids --format json -j 2 >"$tmp/m2.json" 2>"$tmp/f2"
+"$bin" summary "$tmp/broken.ndjson" "$tmp/small.array" "$tmp/big2.ndjson" --ids --format json -j 3 >"$tmp/m3.json" 2>"$tmp/f3"
+set -e
+[ "$(jq '.not_charged.ids | length' "$tmp/m1.json")" -gt 20 ] || { echo "too few not-charged IDs to compare"; exit 1; }
+cmp "$tmp/m1.json" "$tmp/m2.json" && cmp "$tmp/m1.json" "$tmp/m3.json" || { echo "--jobs over several inputs changes the summary"; exit 1; }
+diff "$tmp/f1" "$tmp/f2" && diff "$tmp/f1" "$tmp/f3" || { echo "--jobs over several inputs changes the messages"; exit 1; }
+echo "jobs: three inputs (two split), 1, 2 and 3 threads agree, ID order included"
