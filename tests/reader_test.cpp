@@ -1145,6 +1145,44 @@ TEST_CASE("stop_requested stops between records; progress is reported", "[reader
   for (std::size_t i = 1; i < f.progress.size(); ++i) CHECK(f.progress[i] > f.progress[i - 1]);
 }
 
+TEST_CASE("framing on a second thread: long inputs, where that thread also parses every other batch",
+          "[reader][io]") {
+  // Batches close at 1,024 events, so these inputs take several batches, and the framing
+  // thread parses some of them itself; every report must still come out in input order.
+  Rng rng(77);
+  for (int round = 0; round < 6; ++round) {
+    std::string text;
+    while (text.size() < 400000) text += random_input(rng);
+    INFO("round " << round);
+    const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
+    for (std::size_t chunk : {std::size_t{4096}, std::size_t{65536}, std::size_t{1u << 20}})
+      REQUIRE(run_log(text, Kernel::Auto, chunk, 64u << 20, true) == reference);
+  }
+  // A stop inside a batch the framing thread parsed.
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += i % 7 == 3 ? "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":[]}\n"
+                       : "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":\"x\"}\n";
+  }
+  for (std::size_t stop : {std::size_t{1}, std::size_t{1500}, std::size_t{2600}}) {
+    Collect c;
+    c.stop_after = stop;
+    ReadOptions o;
+    o.pipeline = true;
+    o.chunk_bytes = 8192;
+    const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
+    CHECK(c.calls.size() == stop);
+    CHECK(s.calls == stop);
+    REQUIRE(!c.calls.empty());
+    // The last call is the stop-th good record of the input.
+    std::size_t good = 0, id = 0;
+    for (; id < 5000 && good < stop; ++id)
+      if (id % 7 != 3) ++good;
+    CHECK(c.calls.back().id == std::to_string(id - 1));
+    CHECK(c.bad.size() == s.unreadable);
+  }
+}
+
 TEST_CASE("framing on a second thread: not JSON, read errors and large records", "[reader][io]") {
   ReadOptions p;
   p.pipeline = true;

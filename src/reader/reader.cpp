@@ -176,14 +176,25 @@ struct Event {
   std::string message;  // Bad, FileError
 };
 
+// A record the framing thread parsed itself (every other batch, to share the parsing).
+struct Parsed {
+  Outcome outcome = Outcome::Unreadable;
+  CallRecord rec;
+  std::string why;
+};
+
 struct Batch {
   std::vector<std::uint8_t> bytes;
   std::vector<Event> events;
   std::uint64_t bytes_read = 0;  // input bytes read when the batch was sent
+  // When parsed_count > 0, parsed[i] holds the outcome of the batch's i-th record.
+  std::vector<Parsed> parsed;
+  std::size_t parsed_count = 0;
 
   void clear() {
     bytes.clear();
     events.clear();
+    parsed_count = 0;  // (the parsed records keep their capacity for the next batch)
   }
 };
 
@@ -274,7 +285,8 @@ class Reader final : public FrameHandler {
 
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
   Outcome parse(const std::uint8_t* data, std::size_t len);
-  bool count(Outcome outcome, const Where& where);
+  bool count(Outcome outcome, const CallRecord& rec, const std::string& why, const Where& where);
+  void parse_batch(Batch& b);
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
   bool bad(const Where& where, std::string_view message);
@@ -308,6 +320,8 @@ class Reader final : public FrameHandler {
   // Pipelined only.
   BatchQueue queue_;
   std::unique_ptr<Batch> batch_;
+  std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
+  std::uint64_t batches_sent_ = 0;
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
 };
@@ -406,12 +420,18 @@ void Reader::run_pipelined(Source& src) {
 }
 
 void Reader::consume(const Batch& b) {
+  std::size_t record = 0;
   for (const Event& e : b.events) {
     switch (e.kind) {
       case Event::Kind::Record: {
+        if (record < b.parsed_count) {
+          const Parsed& p = b.parsed[record++];
+          if (!count(p.outcome, p.rec, p.why, e.where)) return;
+          break;
+        }
         const std::uint8_t* data = b.bytes.data() + e.off;
         const Outcome outcome = extractor_.extract(data, e.len, b.bytes.size() - e.off, rec_, why_);
-        if (!count(outcome, e.where)) return;
+        if (!count(outcome, rec_, why_, e.where)) return;
         break;
       }
       case Event::Kind::Bad:
@@ -436,9 +456,27 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
   return true;
 }
 
+// The framing thread parses the records of every other batch itself (the caller does the
+// rest and makes every sink call, in order), so that parsing, the larger part of the
+// work, is shared by both threads. Not for a batch that holds a very large record: one
+// parser's worth of memory for it is enough.
+void Reader::parse_batch(Batch& b) {
+  if (b.bytes.size() > 2 * kBatchBytes) return;
+  if (!pre_extractor_) pre_extractor_ = std::make_unique<Extractor>(max_record_);
+  std::size_t n = 0;
+  for (const Event& e : b.events) {
+    if (e.kind != Event::Kind::Record) continue;
+    if (b.parsed.size() <= n) b.parsed.emplace_back();
+    Parsed& p = b.parsed[n++];
+    p.outcome = pre_extractor_->extract(b.bytes.data() + e.off, e.len, b.bytes.size() - e.off, p.rec, p.why);
+  }
+  b.parsed_count = n;
+}
+
 bool Reader::flush() {
   if (batch_->events.empty()) return !queue_.stopped();
   batch_->bytes_read = bytes_read_;
+  if (++batches_sent_ % 2 == 0 && !queue_.stopped()) parse_batch(*batch_);
   const bool ok = queue_.push(std::move(batch_));
   batch_ = queue_.take_free();
   return ok;
@@ -480,13 +518,13 @@ Outcome Reader::parse(const std::uint8_t* data, std::size_t len) {
   return outcome;
 }
 
-bool Reader::count(Outcome outcome, const Where& where) {
+bool Reader::count(Outcome outcome, const CallRecord& rec, const std::string& why, const Where& where) {
   ++stats_.records;
   const RecordPos pos = pos_of(where);
   switch (outcome) {
     case Outcome::Call:
       ++stats_.calls;
-      sink_.on_call(rec_, pos);
+      sink_.on_call(rec, pos);
       break;
     case Outcome::NotEnded:
       ++stats_.not_ended;
@@ -496,7 +534,7 @@ bool Reader::count(Outcome outcome, const Where& where) {
       break;
     case Outcome::Unreadable:
       ++stats_.unreadable;
-      sink_.on_bad_record(name_, pos, why_);
+      sink_.on_bad_record(name_, pos, why);
       break;
   }
   return !sink_.stop_requested();
@@ -504,7 +542,8 @@ bool Reader::count(Outcome outcome, const Where& where) {
 
 bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
   if (pipelined_) return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len);
-  return count(parse(data, len), where);
+  const Outcome outcome = parse(data, len);
+  return count(outcome, rec_, why_, where);
 }
 
 bool Reader::on_bad(const Where& where, std::string_view message) {
