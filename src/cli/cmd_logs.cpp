@@ -342,6 +342,9 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     files.push_back("-");
   }
   const ReadOptions ro = read_options(o);
+  // An input that is not split over threads is framed on a second one instead.
+  ReadOptions unsplit = ro;
+  unsplit.pipeline = jobs > 1;
   const Thresholds thresholds = make_thresholds(o);
   LogSink sink(ctx, filter, thresholds, o.finding_details, handler_for(0));
   std::vector<std::unique_ptr<LogSink>> workers;
@@ -350,11 +353,8 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     const std::string name = f == "-" ? "<stdin>" : f;
     sink.set_file(name);
     ++r.files;
-    // An input that is not split over threads is framed on a second one instead.
-    ReadOptions one = ro;
-    one.pipeline = jobs > 1;
     if (f == "-") {
-      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, one);
+      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, unsplit);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
@@ -367,7 +367,7 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
       ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
     if (ranges.size() < 2) {
       if (fd >= 0) ::close(fd);
-      const ReadStats s = read_file(f, sink, one);
+      const ReadStats s = read_file(f, sink, unsplit);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);

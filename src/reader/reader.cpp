@@ -196,6 +196,10 @@ struct Batch {
     events.clear();
     parsed_count = 0;  // (the parsed records keep their capacity for the next batch)
   }
+  // Parses the record of event e (its bytes are followed by kPadding zeros in `bytes`).
+  Outcome extract(Extractor& x, const Event& e, CallRecord& rec, std::string& why) const {
+    return x.extract(bytes.data() + e.off, e.len, bytes.size() - e.off, rec, why);
+  }
 };
 
 // Batches on their way from the framing thread, bounded in bytes so that memory stays
@@ -282,6 +286,8 @@ class Reader final : public FrameHandler {
   void frame_all(Source& src);
   void run_pipelined(Source& src);
   void consume(const Batch& b);
+  // Reports progress when stats_.bytes passed `next` (then moves it on).
+  void progress(std::uint64_t& next);
 
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
   Outcome parse(const std::uint8_t* data, std::size_t len);
@@ -289,6 +295,9 @@ class Reader final : public FrameHandler {
   void parse_batch(Batch& b);
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
+  // An error about the whole input (not JSON, unreadable), from the framing side.
+  void input_error(std::string_view message);
+  // Counting and reporting, on the parsing side.
   bool bad(const Where& where, std::string_view message);
   void file_error(std::string_view message);
   // Pipelined: the event goes into the batch being filled (sent when full).
@@ -351,7 +360,7 @@ void Reader::frame_all(Source& src) {
     reserve(len_ + chunk_ + kPadding);
     const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {
-      on_not_json("read error: " + err);  // (not only for "not JSON": any input-wide error)
+      input_error("read error: " + err);
       return;
     }
     eof = n == 0;
@@ -365,9 +374,8 @@ void Reader::frame_all(Source& src) {
     if (framer_.stopped()) return;
     if (pipelined_) {
       if (queue_.stopped()) return;
-    } else if (stats_.bytes >= next_progress) {
-      sink_.on_progress(stats_.bytes, stats_.calls);
-      next_progress = stats_.bytes + kProgressEvery;
+    } else {
+      progress(next_progress);
     }
   }
   framer_.finish(buf_.data(), offset_, offset_ + len_);
@@ -400,10 +408,7 @@ void Reader::run_pipelined(Source& src) {
         consume(*b);
         stats_.bytes = b->bytes_read;
         if (sink_.stop_requested()) queue_.stop();
-        if (stats_.bytes >= next_progress) {
-          sink_.on_progress(stats_.bytes, stats_.calls);
-          next_progress = stats_.bytes + kProgressEvery;
-        }
+        progress(next_progress);
       }
       queue_.recycle(std::move(b));
     }
@@ -419,6 +424,12 @@ void Reader::run_pipelined(Source& src) {
   if (!queue_.stopped()) stats_.bytes = bytes_read_;
 }
 
+void Reader::progress(std::uint64_t& next) {
+  if (stats_.bytes < next) return;
+  sink_.on_progress(stats_.bytes, stats_.calls);
+  next = stats_.bytes + kProgressEvery;
+}
+
 void Reader::consume(const Batch& b) {
   std::size_t record = 0;
   for (const Event& e : b.events) {
@@ -429,8 +440,7 @@ void Reader::consume(const Batch& b) {
           if (!count(p.outcome, p.rec, p.why, e.where)) return;
           break;
         }
-        const std::uint8_t* data = b.bytes.data() + e.off;
-        const Outcome outcome = extractor_.extract(data, e.len, b.bytes.size() - e.off, rec_, why_);
+        const Outcome outcome = b.extract(extractor_, e, rec_, why_);
         if (!count(outcome, rec_, why_, e.where)) return;
         break;
       }
@@ -468,7 +478,7 @@ void Reader::parse_batch(Batch& b) {
     if (e.kind != Event::Kind::Record) continue;
     if (b.parsed.size() <= n) b.parsed.emplace_back();
     Parsed& p = b.parsed[n++];
-    p.outcome = pre_extractor_->extract(b.bytes.data() + e.off, e.len, b.bytes.size() - e.off, p.rec, p.why);
+    p.outcome = b.extract(*pre_extractor_, e, p.rec, p.why);
   }
   b.parsed_count = n;
 }
@@ -551,7 +561,9 @@ bool Reader::on_bad(const Where& where, std::string_view message) {
   return bad(where, message);
 }
 
-void Reader::on_not_json(std::string_view message) {
+void Reader::on_not_json(std::string_view message) { input_error(message); }
+
+void Reader::input_error(std::string_view message) {
   if (pipelined_) {
     send(Event{Event::Kind::FileError, {}, 0, 0, std::string(message)});
     return;
