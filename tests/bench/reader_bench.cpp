@@ -3,6 +3,9 @@
 //
 //   reader_bench FILE... [--kernel auto|scalar|portable|sse|avx2] [--chunk BYTES]
 //                        [--max-record BYTES] [--repeat N]
+//
+// Also prints a checksum of the fields of every call read, so that two ways of reading
+// the same file (--kernel, --chunk) can be compared.
 
 #include <sys/resource.h>
 
@@ -20,16 +23,37 @@ namespace {
 
 class NullSink final : public vapidiag::RecordSink {
  public:
-  void on_call(const vapidiag::CallRecord& rec, const vapidiag::RecordPos& /*pos*/) override {
-    turns += rec.user_turns + rec.bot_turns;  // touch the record so the work is not dead
+  void on_call(const vapidiag::CallRecord& rec, const vapidiag::RecordPos& pos) override {
+    // FNV-1a over the fields, so that the work is not dead and two runs can be compared.
+    const auto mix = [&](const void* p, std::size_t n) {
+      const auto* c = static_cast<const unsigned char*>(p);
+      for (std::size_t i = 0; i < n; ++i) sum = (sum ^ c[i]) * 1099511628211ULL;
+    };
+    const auto str = [&](const std::string& s) { mix(s.data(), s.size() + 1); };
+    const auto num = [&](const auto& v) { mix(&v, sizeof v); };
+    num(pos.record);
+    str(rec.id), str(rec.type), str(rec.status), str(rec.ended_reason), str(rec.ended_message);
+    num(rec.created_at), num(rec.started_at), num(rec.ended_at), num(rec.shape);
+    str(rec.assistant_id), str(rec.phone_number_id), str(rec.phone_call_provider);
+    str(rec.transfer_destination), str(rec.customer_number);
+    num(rec.has_cost), num(rec.cost), num(rec.cost_model), num(rec.cost_voice), num(rec.cost_transcriber);
+    num(rec.cost_transport), num(rec.cost_vapi), num(rec.user_turns), num(rec.bot_turns), num(rec.tool_calls);
+    str(rec.last_speaker), num(rec.last_user_turn_end), num(rec.last_bot_turn_end),
+        num(rec.first_bot_seconds);
+    for (const auto& t : rec.transfers) str(t.status), str(t.destination);
+    num(rec.turn_latency_avg_ms), num(rec.turn_latency_max_ms), num(rec.turn_latency_count);
+    str(rec.success_evaluation);
   }
-  void on_bad_record(std::string_view /*file*/, const vapidiag::RecordPos& /*pos*/,
-                     std::string_view /*message*/) override {}
+  void on_bad_record(std::string_view /*file*/, const vapidiag::RecordPos& pos,
+                     std::string_view message) override {
+    sum = (sum ^ pos.record) * 1099511628211ULL;
+    for (const char c : message) sum = (sum ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
   void on_file_error(std::string_view file, std::string_view message) override {
     std::fprintf(stderr, "reader_bench: %.*s: %.*s\n", static_cast<int>(file.size()), file.data(),
                  static_cast<int>(message.size()), message.data());
   }
-  std::uint64_t turns = 0;
+  std::uint64_t sum = 14695981039346656037ULL;
 };
 
 }  // namespace
@@ -79,11 +103,11 @@ int main(int argc, char** argv) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf(
           "%s: %.1f MB in %.3f s = %.0f MB/s; records %llu (calls %llu, not ended %llu, skipped %llu, "
-          "unreadable %llu)\n",
+          "unreadable %llu); checksum %016llx\n",
           f.c_str(), static_cast<double>(s.bytes) / 1e6, secs, static_cast<double>(s.bytes) / 1e6 / secs,
           static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.calls),
           static_cast<unsigned long long>(s.not_ended), static_cast<unsigned long long>(s.skipped),
-          static_cast<unsigned long long>(s.unreadable));
+          static_cast<unsigned long long>(s.unreadable), static_cast<unsigned long long>(sink.sum));
     }
   }
   rusage ru{};
