@@ -343,6 +343,17 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     if (watch_ == Watch::InKey) watch_key_byte(c);
     return p + 1;
   }
+  // Outside strings (only in a malformed record), a backslash escapes the next byte as
+  // it does in simdjson's first pass: an escaped quote starts no string, and a run of
+  // backslashes pairs up. Brackets count all the same. So the framer and simdjson always
+  // agree on where strings are.
+  if (st_.escape) {
+    st_.escape = false;
+    if (c == '"' || c == '\\') return other_byte(p, c);
+  } else if (c == '\\') {
+    st_.escape = true;
+    return other_byte(p, c);
+  }
   switch (c) {
     case '"':
       st_.in_string = true;
@@ -389,9 +400,13 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
       if (watch_ == Watch::AfterKey && st_.depth == 1) watch_ = Watch::ExpectValue;
       return p + 1;
     default:
-      if (watch_ == Watch::ExpectValue && st_.depth == 1 && !is_ws(c)) watch_value_start(c);
-      return p + 1;
+      return other_byte(p, c);
   }
+}
+
+std::uint64_t Framer::other_byte(std::uint64_t p, std::uint8_t c) {
+  if (watch_ == Watch::ExpectValue && st_.depth == 1 && !is_ws(c)) watch_value_start(c);
+  return p + 1;
 }
 
 void Framer::watch_key_byte(std::uint8_t c) {

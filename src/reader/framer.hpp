@@ -48,7 +48,7 @@ struct ScanState {
   std::uint64_t line = 1;
   std::uint64_t line_start = 0;  // offset of the current line's first byte
   bool in_string = false;
-  bool escape = false;  // inside a string, the previous byte was an escaping backslash
+  bool escape = false;  // the previous byte was an escaping backslash (in or out of a string)
   bool ended = false;   // set by a block scanner when the record closed
   LineMode mode = LineMode::Unknown;
 };
@@ -121,6 +121,7 @@ class Framer {
   std::uint64_t step(std::uint64_t p, std::uint64_t lim, bool yield_to_blocks);
   std::uint64_t top_byte(std::uint64_t p, std::uint8_t c);
   std::uint64_t rec_byte(std::uint64_t p, std::uint8_t c);
+  std::uint64_t other_byte(std::uint64_t p, std::uint8_t c);  // a byte without a role in framing
   bool blocks_ok() const { return phase_ == Phase::Rec && watch_ == Watch::Off && kind_ != Kind::String; }
 
   void start_record(std::uint64_t p, Kind kind);
