@@ -102,12 +102,15 @@ ReadStats read_text(std::string_view text, Collect& c, ReadOptions opts = {}) {
 
 // Everything a run reports, as text.
 // pipeline: framing on a second thread (ReadOptions::pipeline).
+// whole_lines: ReadOptions::whole_lines.
 std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t chunk,
-                                 std::size_t max_record = 64u << 20, bool pipeline = false) {
+                                 std::size_t max_record = 64u << 20, bool pipeline = false,
+                                 bool whole_lines = true) {
   vapidiag::reader_detail::set_kernel_override(k);
   Collect c;
   ReadOptions o;
   o.pipeline = pipeline;
+  o.whole_lines = whole_lines;
   o.chunk_bytes = chunk;
   o.max_record_bytes = max_record;
   const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
@@ -1143,6 +1146,63 @@ TEST_CASE("stop_requested stops between records; progress is reported", "[reader
   CHECK(fs.bytes == big.size());
   CHECK(f.progress.size() >= 2);
   for (std::size_t i = 1; i < f.progress.size(); ++i) CHECK(f.progress[i] > f.progress[i - 1]);
+}
+
+TEST_CASE("whole lines read well-formed input exactly as framing every line does", "[reader][framer]") {
+  // Whole lines (ReadOptions::whole_lines) save framing the lines of NDJSON; on anything
+  // well formed, and on the bad input of the fixtures, nothing may change.
+  std::vector<std::string> texts;
+  for (const char* name : {"reader/calls.ndjson", "reader/webhooks.ndjson", "reader/bom-crlf.ndjson",
+                           "reader/calls-pretty-concat.json", "reader/calls-array.json"})
+    texts.push_back(slurp(data_path(name)));
+  Rng rng(5);
+  for (int round = 0; round < 20; ++round) {
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+      text += random_object(rng, 0, false, 0, true) + (rng.chance(20) ? " \r\n" : "\n");
+    texts.push_back(text);
+  }
+  for (const std::string& text : texts) {
+    INFO(text.substr(0, 200));
+    const std::vector<std::string> framed = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false, false);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{61}, std::size_t{1u << 20}}) {
+      REQUIRE(run_log(text, Kernel::Auto, chunk) == framed);
+      REQUIRE(run_log(text, Kernel::Auto, chunk, 64u << 20, true) == framed);
+    }
+  }
+}
+
+TEST_CASE("whole lines: a line simdjson reads as one object is one record", "[reader][framer]") {
+  // simdjson skips the values it is not asked for without checking them, so it reads
+  // this malformed line as one object ending at the last brace; framing it byte by byte
+  // ends the record at the brace before. With whole lines, the line is one record (not
+  // ended: it has no endedReason), on one thread and on two, at every chunk size.
+  const std::string text =
+      "{\"id\":\"a\",\"endedReason\":\"x\"}\n"
+      "{\"destination\": {\"t\": , \"s\": \"u, \"m\": \"p\", \"t\": 1\"x\", \"c\":0\"}}}\n"
+      "{\"id\":\"b\",\"endedReason\":\"y\"}\n";
+  const std::vector<std::string> framed = run_log(text, Kernel::Scalar, 1u << 20, 64u << 20, false, false);
+  const std::vector<std::string> whole = run_log(text, Kernel::Scalar, 1u << 20);
+  CHECK(framed != whole);
+  CHECK(whole.back() == "records=3 calls=2 not_ended=1 skipped=0 unreadable=0 bytes=" +
+                            std::to_string(text.size()) + " file_errors=0");
+  for (Kernel k : kernels()) {
+    for (std::size_t chunk = 1; chunk <= 97; ++chunk) REQUIRE(run_log(text, k, chunk) == whole);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{50}, std::size_t{1u << 20}})
+      REQUIRE(run_log(text, k, chunk, 64u << 20, true) == whole);
+  }
+  // A line where simdjson met a value of the wrong kind (here ':' for a string) is not
+  // taken whole: after such an error its walk may not end where the object does.
+  const std::string colon = "{\"endedReason\":\"x\"}\n{\"message\":{\"type\"::\"speech-update\"}}}\n";
+  CHECK(run_log(colon, Kernel::Auto, 1u << 20) ==
+        run_log(colon, Kernel::Scalar, 1u << 20, 64u << 20, false, false));
+  for (std::size_t chunk = 1; chunk <= 40; ++chunk)
+    REQUIRE(run_log(colon, Kernel::Auto, chunk) == run_log(colon, Kernel::Auto, 1u << 20));
+  // A line simdjson does not read whole is framed: a stray brace after the object.
+  const std::string stray = "{\"endedReason\":\"x\"}\n{\"endedReason\":\"y\"}}\n";
+  const std::vector<std::string> got = run_log(stray, Kernel::Auto, 1u << 20);
+  CHECK(got == run_log(stray, Kernel::Scalar, 1u << 20, 64u << 20, false, false));
+  CHECK(got.back().rfind("records=3 calls=2 not_ended=0 skipped=0 unreadable=1", 0) == 0);
 }
 
 TEST_CASE("framing on a second thread: long inputs, where that thread also parses every other batch",

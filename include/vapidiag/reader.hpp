@@ -63,6 +63,10 @@ struct ReadOptions {
   // Frame on a second thread while this one parses: for an input that cannot be split
   // (stdin, a JSON array). Same results, in the same order, through the same sink calls.
   bool pipeline = false;
+  // Line-delimited input on one thread: hand each line to simdjson whole and frame it
+  // byte by byte only when simdjson does not read it as one complete object (a bad line
+  // is then reported exactly as before). Off only in tests and fuzzing, to compare.
+  bool whole_lines = true;
 };
 
 // Read one input. `name` is used in messages; "-" means stdin. Returns the stats of

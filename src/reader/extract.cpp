@@ -45,7 +45,16 @@ bool is_soft(error_code e) {
   return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
 }
 
-error_code soften(error_code e) { return is_soft(e) ? simdjson::SUCCESS : e; }
+// Set when a record had a softened error: on malformed input (a value that is a ':'...)
+// simdjson may then have walked the record in a way the framer would not, so the record
+// is not taken as a whole line. One per thread, as each thread has its own Extractor.
+thread_local bool t_softened = false;
+
+error_code soften(error_code e) {
+  if (!is_soft(e)) return e;
+  t_softened = true;
+  return simdjson::SUCCESS;
+}
 
 // A key (or a short string) equal to a literal: compared as written, with the closing
 // quote, in a few inlined loads. Reading past a shorter key stays inside the record or
@@ -878,7 +887,7 @@ struct Extractor::Impl {
   }
 
   Outcome extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& r,
-                  std::string& why) {
+                  std::string& why, bool* whole) {
     reset(r);
     if (parser.capacity() < len) {
       // Grow in steps so that slowly growing records do not reallocate every time.
@@ -891,7 +900,7 @@ struct Extractor::Impl {
         return Outcome::Unreadable;
       }
     }
-    const Outcome out = parse(data, len, capacity, why);
+    const Outcome out = parse(data, len, capacity, why, whole);
     if (parser.capacity() > kShrinkAbove) {
       // After a huge record, give the memory back.
       if (parser.allocate(kShrinkTo) != simdjson::SUCCESS) {
@@ -901,7 +910,9 @@ struct Extractor::Impl {
     return out;
   }
 
-  Outcome parse(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why) {
+  Outcome parse(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why,
+                bool* whole) {
+    t_softened = false;
     od::document doc;
     error_code e = parser.iterate(data, len, capacity).get(doc);
     if (e != simdjson::SUCCESS) {
@@ -915,6 +926,9 @@ struct Extractor::Impl {
       why = json_error(e);
       return Outcome::Unreadable;
     }
+    // Every field was walked: the iterator is past the object's closing brace, which is
+    // the last token if the object was all there was.
+    if (whole != nullptr) *whole = !t_softened && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
     return finish(why);
   }
 
@@ -929,8 +943,8 @@ Extractor::Extractor(std::size_t max_record_bytes)
 Extractor::~Extractor() = default;
 
 Outcome Extractor::extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& rec,
-                           std::string& why) {
-  return impl_->extract(data, len, capacity, rec, why);
+                           std::string& why, bool* whole) {
+  return impl_->extract(data, len, capacity, rec, why, whole);
 }
 
 }  // namespace vapidiag::reader_detail

@@ -22,8 +22,10 @@ class Extractor {
 
   // data[0, len) holds one JSON object; data[len, capacity) must be readable (at least
   // SIMDJSON_PADDING bytes). Fills rec (cleared first). On Unreadable, why says why.
+  // With whole: set to whether the object was the only thing in data (on any outcome but
+  // Unreadable).
   Outcome extract(const std::uint8_t* data, std::size_t len, std::size_t capacity, CallRecord& rec,
-                  std::string& why);
+                  std::string& why, bool* whole = nullptr);
 
  private:
   struct Impl;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 namespace vapidiag::reader_detail {
 
@@ -134,6 +135,25 @@ Kernel resolve_kernel(Kernel k) {
 
 void set_kernel_override(Kernel k) { g_override = k; }
 
+std::uint64_t count_openings_portable(const std::uint8_t* b, std::size_t n) {
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) count += (b[i] | 0x20) == '{' ? 1 : 0;
+  return count;
+}
+
+OpeningCounter opening_counter(Kernel k) {
+  switch (resolve_kernel(k)) {
+#ifdef VAPIDIAG_X86_KERNELS
+    case Kernel::Sse:
+      return &count_openings_sse;
+    case Kernel::Avx2:
+      return &count_openings_avx2;
+#endif
+    default:
+      return &count_openings_portable;
+  }
+}
+
 BlockScanner block_scanner(Kernel k) {
   switch (resolve_kernel(k)) {
     case Kernel::Scalar:
@@ -150,12 +170,17 @@ BlockScanner block_scanner(Kernel k) {
 }
 
 Framer::Framer(FrameHandler& handler, std::size_t max_record_bytes, Kernel kernel)
-    : h_(handler), max_record_(max_record_bytes), scanner_(block_scanner(kernel)) {}
+    : h_(handler),
+      max_record_(max_record_bytes),
+      scanner_(block_scanner(kernel)),
+      count_openings_(opening_counter(kernel)) {}
 
-void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end) {
+void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end, bool last) {
   buf_ = buf;
   buf_offset_ = buf_offset;
   data_end_ = end;
+  last_ = last;
+  waiting_ = false;
   std::uint64_t p = pos_;
   if (!started_ && p < end) {
     started_ = true;
@@ -164,7 +189,7 @@ void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64
       st_.line_start = 3;
     }
   }
-  while (p < end && !stopped_) {
+  while (p < end && !stopped_ && !waiting_) {
     if (scanner_ != nullptr && blocks_ok()) {
       p = scanner_(st_, buf_, buf_offset_, p, end);
       if (st_.ended) {
@@ -183,7 +208,7 @@ void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64
 }
 
 std::uint64_t Framer::step(std::uint64_t p, std::uint64_t lim, bool yield_to_blocks) {
-  while (p < lim && !stopped_) {
+  while (p < lim && !stopped_ && !waiting_) {
     switch (phase_) {
       case Phase::Rec:
         p = rec_byte(p, *ptr(p));
@@ -254,6 +279,14 @@ std::uint64_t Framer::top_byte(std::uint64_t p, std::uint8_t c) {
     case Ctx::Stream:
       if (c == '{') {
         flush_pending();
+        if (whole_lines_ && st_.mode == LineMode::Lines) {
+          const std::uint64_t end = whole_line(p);
+          if (end == kWait) {
+            waiting_ = true;
+            return p;
+          }
+          if (end != 0) return end;
+        }
         start_record(p, Kind::Object);
         watch_ = Watch::ExpectKey;
         return p + 1;
@@ -440,6 +473,67 @@ bool Framer::watch_value_start(std::uint8_t c) {
   }
   watch_ = Watch::InValue;  // "metadata": keep looking for "results" after it
   return false;
+}
+
+namespace {
+
+bool starts_with(const std::uint8_t* b, std::size_t n, std::string_view s) {
+  return n >= s.size() && std::memcmp(b, s.data(), s.size()) == 0;
+}
+
+}  // namespace
+
+// The rest of the line from the '{' at p, blanks at its end aside, is offered whole when
+// it ends with '}' and is not something the framer treats specially: larger than the
+// record limit, possibly nested too deep, or possibly an export ({"results": ...} or
+// {"metadata": ...} first). Whether a line is offered depends on its bytes alone: when
+// its end is not in yet, the framer waits for more input (kWait) unless the line already
+// outgrew the limit.
+std::uint64_t Framer::whole_line(std::uint64_t p) {
+  const std::uint8_t* b = ptr(p);
+  const std::size_t avail = static_cast<std::size_t>(data_end_ - p);
+  const void* nl = std::memchr(b, '\n', avail);
+  if (nl == nullptr && !last_) return avail <= max_record_ ? kWait : 0;
+  // The limit applies to the line as it is (blanks included), so that the same line is
+  // offered or not however much of it was in when it was first looked at.
+  const std::size_t content =
+      nl == nullptr ? avail : static_cast<std::size_t>(static_cast<const std::uint8_t*>(nl) - b);
+  if (content > max_record_) return 0;
+  const std::size_t line_len = nl == nullptr ? avail : content + 1;
+  std::size_t n = content;
+  while (n > 0 && is_ws(b[n - 1])) --n;
+  if (n < 2 || b[n - 1] != '}') return 0;
+  std::size_t k = 1;
+  while (k < n && is_ws(b[k])) ++k;
+  if (starts_with(b + k, n - k, "\"results\"") || starts_with(b + k, n - k, "\"metadata\"")) return 0;
+  if (n > kMaxDepth && count_openings_(b, n) > static_cast<std::uint64_t>(kMaxDepth)) return 0;
+  const Where w = where(p);
+  switch (h_.on_whole_line(b, n, line_len, w)) {
+    case FrameHandler::Whole::Declined:
+      return 0;
+    case FrameHandler::Whole::Stop:
+      stopped_ = true;
+      break;
+    case FrameHandler::Whole::Taken:
+      break;
+  }
+  // As after a record framed byte by byte (start_record, then end_record).
+  start_record(p, Kind::Object);
+  phase_ = Phase::Top;
+  st_.depth = st_.base;
+  return p + n;
+}
+
+// whole_line() is only reached in the top level of a line-delimited input, after
+// flush_pending(): nothing is pending there, so a fresh framer in line mode at the same
+// place stands where that framer stands.
+void Framer::begin_line(const Where& w) {
+  started_ = true;
+  seen_value_ = true;
+  st_.mode = LineMode::Lines;
+  st_.line = w.line;
+  st_.line_start = w.offset - (w.column - 1);
+  pos_ = w.offset;
 }
 
 void Framer::start_record(std::uint64_t p, Kind kind) {

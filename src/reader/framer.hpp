@@ -78,6 +78,16 @@ std::uint64_t scan_blocks_sse(ScanState&, const std::uint8_t*, std::uint64_t, st
 std::uint64_t scan_blocks_avx2(ScanState&, const std::uint8_t*, std::uint64_t, std::uint64_t, std::uint64_t);
 #endif
 
+// The bytes '{' or '[' in [b, b + n), strings included: a bound on how deep a record
+// nests, without framing it.
+using OpeningCounter = std::uint64_t (*)(const std::uint8_t* b, std::size_t n);
+OpeningCounter opening_counter(Kernel k);
+std::uint64_t count_openings_portable(const std::uint8_t*, std::size_t);
+#ifdef VAPIDIAG_X86_KERNELS
+std::uint64_t count_openings_sse(const std::uint8_t*, std::size_t);
+std::uint64_t count_openings_avx2(const std::uint8_t*, std::size_t);
+#endif
+
 struct Where {
   std::uint64_t offset = 0;
   std::uint64_t line = 0;
@@ -94,6 +104,18 @@ class FrameHandler {
   virtual bool on_bad(const Where& where, std::string_view message) = 0;
   // The input is not JSON at all; the framer stops.
   virtual void on_not_json(std::string_view message) = 0;
+
+  // With whole lines on (Framer::set_whole_lines): a line of a line-delimited input that
+  // starts with '{' and ends with '}', offered whole before it is framed. The handler
+  // takes it when simdjson reads it as one object with nothing after it; otherwise the
+  // framer frames the line byte by byte as usual (and reports what is wrong with it).
+  // data[0, len) is the record; data[0, line_len) the whole line, blanks and line break
+  // included (data[line_len, line_len + kPadding) is readable too).
+  enum class Whole : std::uint8_t { Declined, Taken, Stop };
+  virtual Whole on_whole_line(const std::uint8_t* /*data*/, std::size_t /*len*/, std::size_t /*line_len*/,
+                              const Where& /*where*/) {
+    return Whole::Declined;
+  }
 };
 
 class Framer {
@@ -102,14 +124,23 @@ class Framer {
 
   // Scan the input up to offset `end`. buf holds the input from buf_offset on (at least
   // from keep_from()), followed by kPadding readable bytes. The first call must hold at
-  // least 3 bytes unless the input is shorter (byte order mark).
-  void feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
+  // least 3 bytes unless the input is shorter (byte order mark). last: nothing follows
+  // `end` (with whole lines, a line is otherwise not decided before its end is in).
+  void feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end, bool last = false);
   // The input ended at `end` (everything fed): report what is left open.
   void finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
   // First offset the caller must still hold before the next feed(). A record that grew
   // past max_record_bytes is dropped here (and reported when it ends).
   std::uint64_t keep_from(std::uint64_t end);
   bool stopped() const { return stopped_; }
+  // Offer the lines of a line-delimited input to FrameHandler::on_whole_line before
+  // framing them (the caller parses records at once, so it can tell whether they are
+  // whole). A line is offered whatever the chunking: its start is held until its end is
+  // in (up to max_record_bytes), so the results never depend on the read size.
+  void set_whole_lines(bool on) { whole_lines_ = on; }
+  // Start a framer of its own on one line of a line-delimited input, at w (a '{' where
+  // the framer that offers whole lines stood): in the state that framer is in there.
+  void begin_line(const Where& w);
 
  private:
   enum class Phase : std::uint8_t { Top, Rec, Token, Garbage };
@@ -122,6 +153,10 @@ class Framer {
   std::uint64_t top_byte(std::uint64_t p, std::uint8_t c);
   std::uint64_t rec_byte(std::uint64_t p, std::uint8_t c);
   std::uint64_t other_byte(std::uint64_t p, std::uint8_t c);  // a byte without a role in framing
+  // At a '{' of a line-delimited input: the end of the line taken whole, 0 to frame it,
+  // or kWait to come back to it when more of the input is in.
+  std::uint64_t whole_line(std::uint64_t p);
+  static constexpr std::uint64_t kWait = ~std::uint64_t{0};
   bool blocks_ok() const { return phase_ == Phase::Rec && watch_ == Watch::Off && kind_ != Kind::String; }
 
   void start_record(std::uint64_t p, Kind kind);
@@ -146,6 +181,7 @@ class Framer {
   FrameHandler& h_;
   std::uint64_t max_record_;
   BlockScanner scanner_;
+  OpeningCounter count_openings_;
 
   const std::uint8_t* buf_ = nullptr;
   std::uint64_t buf_offset_ = 0;
@@ -159,6 +195,9 @@ class Framer {
   bool started_ = false;     // past the byte order mark check
   bool seen_value_ = false;  // the first non-blank byte was seen
   bool stopped_ = false;
+  bool whole_lines_ = false;
+  bool last_ = false;     // feed(): nothing follows this data
+  bool waiting_ = false;  // feed() stopped at a line whose end is not in yet
 
   // Current record.
   Where rec_;

@@ -276,6 +276,7 @@ class Reader final : public FrameHandler {
         max_record_(std::max<std::size_t>(opts.max_record_bytes, 1)),
         chunk_(std::max<std::size_t>(opts.chunk_bytes, 1)),
         pipelined_(opts.pipeline),
+        whole_lines_(opts.whole_lines),
         extractor_(max_record_),
         framer_(*this, max_record_) {}
 
@@ -290,7 +291,11 @@ class Reader final : public FrameHandler {
   void progress(std::uint64_t& next);
 
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
-  Outcome parse(const std::uint8_t* data, std::size_t len);
+  Whole on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
+                      const Where& where) override;
+  // Parses a record of buf_ into rec and why.
+  Outcome parse(Extractor& x, const std::uint8_t* data, std::size_t len, CallRecord& rec, std::string& why,
+                bool* whole = nullptr);
   bool count(Outcome outcome, const CallRecord& rec, const std::string& why, const Where& where);
   void parse_batch(Batch& b);
   bool on_bad(const Where& where, std::string_view message) override;
@@ -313,6 +318,7 @@ class Reader final : public FrameHandler {
   std::size_t max_record_;
   std::size_t chunk_;
   bool pipelined_;
+  bool whole_lines_;
   ReadStats stats_;
   Extractor extractor_;
   CallRecord rec_;
@@ -330,6 +336,7 @@ class Reader final : public FrameHandler {
   BatchQueue queue_;
   std::unique_ptr<Batch> batch_;
   std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
+  Parsed pre_parsed_;                         // and its scratch record
   std::uint64_t batches_sent_ = 0;
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
@@ -350,6 +357,7 @@ ReadStats Reader::run(Source& src) {
 }
 
 void Reader::frame_all(Source& src) {
+  framer_.set_whole_lines(whole_lines_);
   std::string err;
   bool fed = false;
   bool eof = false;
@@ -369,7 +377,7 @@ void Reader::frame_all(Source& src) {
     if (!pipelined_) stats_.bytes = bytes_read_;
     std::memset(buf_.data() + len_, 0, kPadding);
     if (!fed && !eof && len_ < 3) continue;  // the framer looks for a byte order mark first
-    framer_.feed(buf_.data(), offset_, offset_ + len_);
+    framer_.feed(buf_.data(), offset_, offset_ + len_, eof);
     fed = true;
     if (framer_.stopped()) return;
     if (pipelined_) {
@@ -514,7 +522,8 @@ void Reader::reserve(std::size_t need) {
   if (want != cap) buf_.resize(want, len_);
 }
 
-Outcome Reader::parse(const std::uint8_t* data, std::size_t len) {
+Outcome Reader::parse(Extractor& x, const std::uint8_t* data, std::size_t len, CallRecord& rec,
+                      std::string& why, bool* whole) {
   const std::size_t capacity = static_cast<std::size_t>(buf_.data() + buf_.capacity() - data);
   // simdjson may look at the padding after a malformed document, so what follows the
   // record (the next record, or zeros at the end of the data) could change its verdict:
@@ -523,7 +532,7 @@ Outcome Reader::parse(const std::uint8_t* data, std::size_t len) {
   std::array<std::uint8_t, kPadding> saved;
   std::memcpy(saved.data(), after, kPadding);
   std::memset(after, 0, kPadding);
-  const Outcome outcome = extractor_.extract(data, len, capacity, rec_, why_);
+  const Outcome outcome = x.extract(data, len, capacity, rec, why, whole);
   std::memcpy(after, saved.data(), kPadding);
   return outcome;
 }
@@ -552,8 +561,61 @@ bool Reader::count(Outcome outcome, const CallRecord& rec, const std::string& wh
 
 bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& where) {
   if (pipelined_) return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len);
-  const Outcome outcome = parse(data, len);
+  const Outcome outcome = parse(extractor_, data, len, rec_, why_);
   return count(outcome, rec_, why_, where);
+}
+
+// A line of NDJSON, before the framer scans it: one record when simdjson reads it as
+// one whole object. Anything else (a parse error, something after the object) is left to
+// the framer, which frames the line byte by byte and reports what is wrong with it.
+//
+// On one thread the line is parsed at once, and counted when it is taken. With framing
+// on a second thread (this one), parsing every line here would leave the other thread
+// idle, so the line is first framed byte by byte by a framer of its own: when that finds
+// the whole line to be one record with nothing else, the line is taken whatever simdjson
+// says of it (taken or not, it is then parsed from the same bytes and counted the same),
+// and only a line that frames otherwise is parsed here to decide.
+FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
+                                          const Where& where) {
+  if (!pipelined_) {
+    bool whole = false;
+    const Outcome outcome = parse(extractor_, data, len, rec_, why_, &whole);
+    if (outcome == Outcome::Unreadable || !whole) return Whole::Declined;
+    return count(outcome, rec_, why_, where) ? Whole::Taken : Whole::Stop;
+  }
+  // What the line frames to: clean means exactly the one record data[0, len).
+  struct Probe final : FrameHandler {
+    std::uint64_t offset = 0;
+    std::size_t len = 0;
+    int records = 0;
+    bool other = false;
+    bool on_record(const std::uint8_t*, std::size_t n, const Where& w) override {
+      ++records;
+      other = other || w.offset != offset || n != len;
+      return records == 1 && !other;
+    }
+    bool on_bad(const Where&, std::string_view) override {
+      other = true;
+      return false;
+    }
+    void on_not_json(std::string_view) override { other = true; }
+  } probe;
+  probe.offset = where.offset;
+  probe.len = len;
+  Framer framer(probe, max_record_);
+  framer.begin_line(where);
+  framer.feed(data, where.offset, where.offset + line_len);
+  framer.finish(data, where.offset, where.offset + line_len);
+  const bool clean = probe.records == 1 && !probe.other;
+  if (!clean) {
+    // (The framing thread's own parser and scratch record.)
+    if (!pre_extractor_) pre_extractor_ = std::make_unique<Extractor>(max_record_);
+    Parsed& scratch = pre_parsed_;
+    bool whole = false;
+    if (parse(*pre_extractor_, data, len, scratch.rec, scratch.why, &whole) == Outcome::Unreadable || !whole)
+      return Whole::Declined;
+  }
+  return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len) ? Whole::Taken : Whole::Stop;
 }
 
 bool Reader::on_bad(const Where& where, std::string_view message) {

@@ -3,7 +3,10 @@
 // framer kernel and sometimes a tiny max_record_bytes; the rest is the file. The sink
 // checks every report as it happens, and the same file read in one 1 MiB chunk on one
 // thread (and with the scalar reference kernel) must give the same stats and the same
-// sequence of reports.
+// sequence of reports. Lines of line-delimited input are offered whole (ReadOptions::
+// whole_lines) in every run: on one thread they are parsed first, on two they are framed
+// first, and a line is not always offered in the same buffer, so the runs also check
+// that whole lines do not depend on the chunking or the thread.
 
 #include <algorithm>
 #include <cinttypes>
