@@ -174,6 +174,9 @@ struct Event {
   std::size_t off = 0;  // Record: bytes [off, off + len) of the batch
   std::size_t len = 0;
   std::string message;  // Bad, FileError
+  // Record: the framing thread parsed it into the batch's parsed[parsed] (then it may
+  // carry no bytes); -1 when it is the caller's to parse.
+  std::ptrdiff_t parsed = -1;
 };
 
 // A record the framing thread parsed itself (every other batch, to share the parsing).
@@ -187,9 +190,13 @@ struct Batch {
   std::vector<std::uint8_t> bytes;
   std::vector<Event> events;
   std::uint64_t bytes_read = 0;  // input bytes read when the batch was sent
-  // When parsed_count > 0, parsed[i] holds the outcome of the batch's i-th record.
+  // Records parsed by the framing thread: parsed[0, parsed_count), named by their events.
   std::vector<Parsed> parsed;
   std::size_t parsed_count = 0;
+  Parsed& next_parsed() {
+    if (parsed.size() <= parsed_count) parsed.emplace_back();
+    return parsed[parsed_count];
+  }
 
   void clear() {
     bytes.clear();
@@ -298,6 +305,7 @@ class Reader final : public FrameHandler {
                 bool* whole = nullptr);
   bool count(Outcome outcome, const CallRecord& rec, const std::string& why, const Where& where);
   void parse_batch(Batch& b);
+  Extractor& pre_extractor();  // the framing thread's own parser
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
   // An error about the whole input (not JSON, unreadable), from the framing side.
@@ -337,6 +345,7 @@ class Reader final : public FrameHandler {
   std::unique_ptr<Batch> batch_;
   std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
   Parsed pre_parsed_;                         // and its scratch record
+  std::uint64_t whole_line_count_ = 0;        // lines offered whole, to parse every other one here
   std::uint64_t batches_sent_ = 0;
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
@@ -439,12 +448,11 @@ void Reader::progress(std::uint64_t& next) {
 }
 
 void Reader::consume(const Batch& b) {
-  std::size_t record = 0;
   for (const Event& e : b.events) {
     switch (e.kind) {
       case Event::Kind::Record: {
-        if (record < b.parsed_count) {
-          const Parsed& p = b.parsed[record++];
+        if (e.parsed >= 0) {
+          const Parsed& p = b.parsed[static_cast<std::size_t>(e.parsed)];
           if (!count(p.outcome, p.rec, p.why, e.where)) return;
           break;
         }
@@ -479,16 +487,19 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
 // work, is shared by both threads. Not for a batch that holds a very large record: one
 // parser's worth of memory for it is enough.
 void Reader::parse_batch(Batch& b) {
-  if (b.bytes.size() > 2 * kBatchBytes) return;
-  if (!pre_extractor_) pre_extractor_ = std::make_unique<Extractor>(max_record_);
-  std::size_t n = 0;
-  for (const Event& e : b.events) {
+  // Not a batch of whole lines, half of which this thread parsed already.
+  if (b.parsed_count > 0 || b.bytes.size() > 2 * kBatchBytes) return;
+  for (Event& e : b.events) {
     if (e.kind != Event::Kind::Record) continue;
-    if (b.parsed.size() <= n) b.parsed.emplace_back();
-    Parsed& p = b.parsed[n++];
-    p.outcome = b.extract(*pre_extractor_, e, p.rec, p.why);
+    Parsed& p = b.next_parsed();
+    p.outcome = b.extract(pre_extractor(), e, p.rec, p.why);
+    e.parsed = static_cast<std::ptrdiff_t>(b.parsed_count++);
   }
-  b.parsed_count = n;
+}
+
+Extractor& Reader::pre_extractor() {
+  if (!pre_extractor_) pre_extractor_ = std::make_unique<Extractor>(max_record_);
+  return *pre_extractor_;
 }
 
 bool Reader::flush() {
@@ -570,11 +581,12 @@ bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& w
 // the framer, which frames the line byte by byte and reports what is wrong with it.
 //
 // On one thread the line is parsed at once, and counted when it is taken. With framing
-// on a second thread (this one), parsing every line here would leave the other thread
-// idle, so the line is first framed byte by byte by a framer of its own: when that finds
-// the whole line to be one record with nothing else, the line is taken whatever simdjson
-// says of it (taken or not, it is then parsed from the same bytes and counted the same),
-// and only a line that frames otherwise is parsed here to decide.
+// on a second thread (this one), the parsing is shared: every other line is parsed here
+// and sent parsed; each of the others is first framed byte by byte by a framer of its
+// own, and when that finds the whole line to be one record with nothing else, the line
+// goes to the calling thread as that record (taken or not, it is then parsed from the
+// same bytes and counted the same); only a line that frames otherwise is parsed here to
+// decide.
 FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
                                           const Where& where) {
   if (!pipelined_) {
@@ -583,7 +595,17 @@ FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t 
     if (outcome == Outcome::Unreadable || !whole) return Whole::Declined;
     return count(outcome, rec_, why_, where) ? Whole::Taken : Whole::Stop;
   }
-  // What the line frames to: clean means exactly the one record data[0, len).
+  // Every other line: parsed here, and sent parsed when it is taken.
+  if (whole_line_count_++ % 2 == 0) {
+    Parsed& p = batch_->next_parsed();
+    bool whole = false;
+    p.outcome = parse(pre_extractor(), data, len, p.rec, p.why, &whole);
+    if (p.outcome == Outcome::Unreadable || !whole) return Whole::Declined;
+    Event e{Event::Kind::Record, where, 0, 0, {}};
+    e.parsed = static_cast<std::ptrdiff_t>(batch_->parsed_count++);
+    return send(std::move(e)) ? Whole::Taken : Whole::Stop;
+  }
+  // The others: what the line frames to. Clean means exactly the one record data[0, len).
   struct Probe final : FrameHandler {
     std::uint64_t offset = 0;
     std::size_t len = 0;
@@ -606,13 +628,10 @@ FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t 
   framer.begin_line(where);
   framer.feed(data, where.offset, where.offset + line_len);
   framer.finish(data, where.offset, where.offset + line_len);
-  const bool clean = probe.records == 1 && !probe.other;
-  if (!clean) {
-    // (The framing thread's own parser and scratch record.)
-    if (!pre_extractor_) pre_extractor_ = std::make_unique<Extractor>(max_record_);
+  if (probe.records != 1 || probe.other) {
     Parsed& scratch = pre_parsed_;
     bool whole = false;
-    if (parse(*pre_extractor_, data, len, scratch.rec, scratch.why, &whole) == Outcome::Unreadable || !whole)
+    if (parse(pre_extractor(), data, len, scratch.rec, scratch.why, &whole) == Outcome::Unreadable || !whole)
       return Whole::Declined;
   }
   return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len) ? Whole::Taken : Whole::Stop;
