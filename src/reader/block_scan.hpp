@@ -134,3 +134,16 @@ inline std::uint64_t scan_blocks_impl(ScanState& st, const std::uint8_t* buf, st
   return st.mode == LineMode::Lines ? scan_mode<true>(st, buf, buf_offset, pos, end)
                                     : scan_mode<false>(st, buf, buf_offset, pos, end);
 }
+
+// The bytes '{' or '[' in [b, b + n) (see OpeningCounter in framer.hpp).
+inline std::uint64_t count_openings_impl(const std::uint8_t* b, std::size_t n) {
+  std::uint64_t count = 0;
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    Masks m;
+    Isa::load(b + i, m);
+    count += static_cast<std::uint64_t>(__builtin_popcountll(m.open));
+  }
+  for (; i < n; ++i) count += (b[i] | 0x20) == '{' ? 1 : 0;
+  return count;
+}

@@ -135,12 +135,6 @@ Kernel resolve_kernel(Kernel k) {
 
 void set_kernel_override(Kernel k) { g_override = k; }
 
-std::uint64_t count_openings_portable(const std::uint8_t* b, std::size_t n) {
-  std::uint64_t count = 0;
-  for (std::size_t i = 0; i < n; ++i) count += (b[i] | 0x20) == '{' ? 1 : 0;
-  return count;
-}
-
 OpeningCounter opening_counter(Kernel k) {
   switch (resolve_kernel(k)) {
 #ifdef VAPIDIAG_X86_KERNELS

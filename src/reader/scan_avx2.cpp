@@ -46,28 +46,7 @@ inline void Isa::load(const std::uint8_t* p, Masks& m) {
 
 }  // namespace
 
-std::uint64_t count_openings_avx2(const std::uint8_t* b, std::size_t n) {
-  const __m256i fold = _mm256_set1_epi8(0x20);  // '[' | 0x20 == '{'
-  const __m256i brace = _mm256_set1_epi8('{');
-  std::uint64_t count = 0;
-  std::size_t i = 0;
-  while (i + 32 <= n) {
-    // Up to 255 blocks add their matches (0 or -1 each) in byte lanes, then fold.
-    __m256i acc = _mm256_setzero_si256();
-    const std::size_t stop = i + 255 * 32 < n - 31 ? i + 255 * 32 : n - 31;
-    for (; i < stop; i += 32) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i));
-      acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(_mm256_or_si256(v, fold), brace));
-    }
-    const __m256i sums = _mm256_sad_epu8(acc, _mm256_setzero_si256());
-    count += static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 0)) +
-             static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 1)) +
-             static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 2)) +
-             static_cast<std::uint64_t>(_mm256_extract_epi64(sums, 3));
-  }
-  for (; i < n; ++i) count += (b[i] | 0x20) == '{' ? 1 : 0;
-  return count;
-}
+std::uint64_t count_openings_avx2(const std::uint8_t* b, std::size_t n) { return count_openings_impl(b, n); }
 
 std::uint64_t scan_blocks_avx2(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
                                std::uint64_t pos, std::uint64_t end) {

@@ -38,6 +38,10 @@ void Isa::load(const std::uint8_t* p, Masks& m) {
 
 }  // namespace
 
+std::uint64_t count_openings_portable(const std::uint8_t* b, std::size_t n) {
+  return count_openings_impl(b, n);
+}
+
 std::uint64_t scan_blocks_portable(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
                                    std::uint64_t pos, std::uint64_t end) {
   return scan_blocks_impl(st, buf, buf_offset, pos, end);

@@ -48,26 +48,7 @@ void Isa::load(const std::uint8_t* p, Masks& m) {
 
 }  // namespace
 
-std::uint64_t count_openings_sse(const std::uint8_t* b, std::size_t n) {
-  const __m128i fold = _mm_set1_epi8(0x20);  // '[' | 0x20 == '{'
-  const __m128i brace = _mm_set1_epi8('{');
-  std::uint64_t count = 0;
-  std::size_t i = 0;
-  while (i + 16 <= n) {
-    // Up to 255 blocks add their matches (0 or -1 each) in byte lanes, then fold.
-    __m128i acc = _mm_setzero_si128();
-    const std::size_t stop = i + 255 * 16 < n - 15 ? i + 255 * 16 : n - 15;
-    for (; i < stop; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_or_si128(v, fold), brace));
-    }
-    const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
-    count += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
-             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
-  }
-  for (; i < n; ++i) count += (b[i] | 0x20) == '{' ? 1 : 0;
-  return count;
-}
+std::uint64_t count_openings_sse(const std::uint8_t* b, std::size_t n) { return count_openings_impl(b, n); }
 
 std::uint64_t scan_blocks_sse(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
                               std::uint64_t pos, std::uint64_t end) {
