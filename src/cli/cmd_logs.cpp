@@ -353,21 +353,19 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
     const std::string name = f == "-" ? "<stdin>" : f;
     sink.set_file(name);
     ++r.files;
-    if (f == "-") {
-      const ReadStats s = read_fd(ctx.env.in_fd, name, sink, unsplit);
-      sink.bytes_done += s.bytes;
-      sink.calls_done += s.calls;
-      r.stats.add(s);
-      continue;
-    }
-    const int fd = jobs > 1 ? ::open(f.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    // stdin redirected from a whole regular file (`< calls.ndjson`) is split like the file.
+    const bool in = f == "-";
+    const int fd = jobs < 2 ? -1 : in ? ctx.env.in_fd : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    const auto close_fd = [&] {
+      if (fd >= 0 && !in) ::close(fd);
+    };
     struct stat st {};
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
       ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
     if (ranges.size() < 2) {
-      if (fd >= 0) ::close(fd);
-      const ReadStats s = read_file(f, sink, unsplit);
+      close_fd();
+      const ReadStats s = in ? read_fd(ctx.env.in_fd, name, sink, unsplit) : read_file(f, sink, unsplit);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
@@ -405,7 +403,7 @@ RunResult read_inputs(const LogOptions& o, Context& ctx, const Filter& filter,
       sink.bad_records += w.bad_records - w.deferred.size();
       records_before += stats[k].records;
     }
-    ::close(fd);
+    close_fd();
     for (const ReadStats& s : stats) {
       r.stats.add(s);
       sink.bytes_done += s.bytes;

@@ -48,6 +48,23 @@ diff "$tmp/e1" "$tmp/e2" && diff "$tmp/e1" "$tmp/e5" || { echo "--jobs changes t
 [ "$(jq '.inputs.unreadable' "$tmp/j1.json")" -gt 0 ] || { echo "no broken records in the parallel test"; exit 1; }
 echo "jobs: 1, 2 and 5 threads agree ($(jq '.inputs.records' "$tmp/j1.json") records, $(jq '.inputs.unreadable' "$tmp/j1.json") unreadable)"
 
+# stdin: redirected from the file (split like the file) and through a pipe (read as a
+# stream, framed on a second thread) give the same summary and messages, but for the name.
+set +e
+"$bin" summary --format json -j 1 <"$tmp/broken.ndjson" >"$tmp/s1.json" 2>"$tmp/g1"
+"$bin" summary --format json -j 2 <"$tmp/broken.ndjson" >"$tmp/s2.json" 2>"$tmp/g2"
+cat "$tmp/broken.ndjson" | "$bin" summary --format json -j 2 >"$tmp/s3.json" 2>"$tmp/g3"
+set -e
+for k in 2 3; do
+  cmp "$tmp/s1.json" "$tmp/s$k.json" || { echo "stdin: summary $k differs from one thread"; exit 1; }
+  diff "$tmp/g1" "$tmp/g$k" || { echo "stdin: messages $k differ from one thread"; exit 1; }
+done
+diff <(jq 'del(.inputs.files)' "$tmp/j1.json") <(jq 'del(.inputs.files)' "$tmp/s1.json") >/dev/null ||
+  { echo "stdin: summary differs from the file's"; exit 1; }
+diff <(sed 's/^vapidiag: [^:]*:/vapidiag: X:/' "$tmp/e1") <(sed 's/^vapidiag: [^:]*:/vapidiag: X:/' "$tmp/g1") ||
+  { echo "stdin: messages differ from the file's"; exit 1; }
+echo "stdin: redirected (split on 2 threads), piped (2 threads) and 1 thread agree with the file"
+
 # Several inputs, some split and some not: the not-charged call IDs keep input order.
 "$gen" --format ndjson --bytes 40M --seed 8 --out "$tmp/big2.ndjson" 2>/dev/null
 "$gen" --format array --bytes 2M --seed 9 --out "$tmp/small.array" 2>/dev/null
