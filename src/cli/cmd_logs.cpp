@@ -990,7 +990,8 @@ void add_jobs_option(CLI::App& app, LogOptions& o) {
   o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   app.add_option(
          "-j,--jobs", o.jobs,
-         "Threads: a large NDJSON file is split among them; other inputs are framed on a second thread "
+         "Threads: a large NDJSON file (or stdin redirected from one) is split among them; other inputs "
+         "are framed on a second thread "
          "(default: the number of cores)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
