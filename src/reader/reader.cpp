@@ -179,7 +179,8 @@ struct Event {
   std::ptrdiff_t parsed = -1;
 };
 
-// A record the framing thread parsed itself (every other batch, to share the parsing).
+// A record the framing thread parsed itself, to share the parsing: those of every other
+// batch, or every other whole line of NDJSON.
 struct Parsed {
   Outcome outcome = Outcome::Unreadable;
   CallRecord rec;
