@@ -301,6 +301,11 @@ class Reader final : public FrameHandler {
   bool on_record(const std::uint8_t* data, std::size_t len, const Where& where) override;
   Whole on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
                       const Where& where) override;
+  // Parses a line whole: true when simdjson read exactly one object from it.
+  bool parse_whole(Extractor& x, const std::uint8_t* data, std::size_t len, Outcome& outcome, CallRecord& rec,
+                   std::string& why);
+  bool frames_as_one_record(const std::uint8_t* data, std::size_t len, std::size_t line_len,
+                            const Where& where);
   // Parses a record of buf_ into rec and why.
   Outcome parse(Extractor& x, const std::uint8_t* data, std::size_t len, CallRecord& rec, std::string& why,
                 bool* whole = nullptr);
@@ -591,51 +596,59 @@ bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& w
 FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
                                           const Where& where) {
   if (!pipelined_) {
-    bool whole = false;
-    const Outcome outcome = parse(extractor_, data, len, rec_, why_, &whole);
-    if (outcome == Outcome::Unreadable || !whole) return Whole::Declined;
+    Outcome outcome;
+    if (!parse_whole(extractor_, data, len, outcome, rec_, why_)) return Whole::Declined;
     return count(outcome, rec_, why_, where) ? Whole::Taken : Whole::Stop;
   }
   // Every other line: parsed here, and sent parsed when it is taken.
   if (whole_line_count_++ % 2 == 0) {
     Parsed& p = batch_->next_parsed();
-    bool whole = false;
-    p.outcome = parse(pre_extractor(), data, len, p.rec, p.why, &whole);
-    if (p.outcome == Outcome::Unreadable || !whole) return Whole::Declined;
+    if (!parse_whole(pre_extractor(), data, len, p.outcome, p.rec, p.why)) return Whole::Declined;
     Event e{Event::Kind::Record, where, 0, 0, {}};
     e.parsed = static_cast<std::ptrdiff_t>(batch_->parsed_count++);
     return send(std::move(e)) ? Whole::Taken : Whole::Stop;
   }
-  // The others: what the line frames to. Clean means exactly the one record data[0, len).
+  // The others: framed first; only a line that frames otherwise than as its one record is
+  // parsed here.
+  if (!frames_as_one_record(data, len, line_len, where) &&
+      !parse_whole(pre_extractor(), data, len, pre_parsed_.outcome, pre_parsed_.rec, pre_parsed_.why))
+    return Whole::Declined;
+  return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len) ? Whole::Taken : Whole::Stop;
+}
+
+bool Reader::parse_whole(Extractor& x, const std::uint8_t* data, std::size_t len, Outcome& outcome,
+                         CallRecord& rec, std::string& why) {
+  bool whole = false;
+  outcome = parse(x, data, len, rec, why, &whole);
+  return outcome != Outcome::Unreadable && whole;
+}
+
+// Frames data[0, line_len) on a framer of its own: true when that gives exactly one
+// record, data[0, len), and nothing else.
+bool Reader::frames_as_one_record(const std::uint8_t* data, std::size_t len, std::size_t line_len,
+                                  const Where& where) {
   struct Probe final : FrameHandler {
-    std::uint64_t offset = 0;
-    std::size_t len = 0;
-    int records = 0;
-    bool other = false;
-    bool on_record(const std::uint8_t*, std::size_t n, const Where& w) override {
+    Probe(std::uint64_t at, std::size_t n) : offset(at), len(n) {}
+    bool on_record(const std::uint8_t* /*data*/, std::size_t n, const Where& w) override {
       ++records;
       other = other || w.offset != offset || n != len;
       return records == 1 && !other;
     }
-    bool on_bad(const Where&, std::string_view) override {
+    bool on_bad(const Where& /*where*/, std::string_view /*message*/) override {
       other = true;
       return false;
     }
-    void on_not_json(std::string_view) override { other = true; }
-  } probe;
-  probe.offset = where.offset;
-  probe.len = len;
+    void on_not_json(std::string_view /*message*/) override { other = true; }
+    std::uint64_t offset;
+    std::size_t len;
+    int records = 0;
+    bool other = false;
+  } probe(where.offset, len);
   Framer framer(probe, max_record_);
   framer.begin_line(where);
   framer.feed(data, where.offset, where.offset + line_len);
   framer.finish(data, where.offset, where.offset + line_len);
-  if (probe.records != 1 || probe.other) {
-    Parsed& scratch = pre_parsed_;
-    bool whole = false;
-    if (parse(pre_extractor(), data, len, scratch.rec, scratch.why, &whole) == Outcome::Unreadable || !whole)
-      return Whole::Declined;
-  }
-  return send(Event{Event::Kind::Record, where, 0, 0, {}}, data, len) ? Whole::Taken : Whole::Stop;
+  return probe.records == 1 && !probe.other;
 }
 
 bool Reader::on_bad(const Where& where, std::string_view message) {
