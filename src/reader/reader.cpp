@@ -179,8 +179,8 @@ struct Event {
   std::ptrdiff_t parsed = -1;
 };
 
-// A record the framing thread parsed itself, to share the parsing: those of every other
-// batch, or every other whole line of NDJSON.
+// A record the framing thread parsed itself, to share the parsing: those of the batches it
+// parses (see parse_batch), or every other whole line of NDJSON.
 struct Parsed {
   Outcome outcome = Outcome::Unreadable;
   CallRecord rec;
@@ -264,6 +264,11 @@ class BatchQueue {
   bool stopped() {
     std::lock_guard<std::mutex> lock(mu_);
     return stopped_;
+  }
+  // Batches sent and not yet taken by the consumer.
+  std::size_t backlog() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return full_.size();
   }
 
  private:
@@ -352,7 +357,8 @@ class Reader final : public FrameHandler {
   std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
   Parsed pre_parsed_;                         // and its scratch record
   std::uint64_t whole_line_count_ = 0;        // lines offered whole, to parse every other one here
-  std::uint64_t batches_sent_ = 0;
+  // The framing thread parses a batch itself when this many wait for the caller.
+  static constexpr std::size_t kShareBacklog = 2;
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
 };
@@ -488,10 +494,13 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
   return true;
 }
 
-// The framing thread parses the records of every other batch itself (the caller does the
-// rest and makes every sink call, in order), so that parsing, the larger part of the
-// work, is shared by both threads. Not for a batch that holds a very large record: one
-// parser's worth of memory for it is enough.
+// The framing thread parses the records of a batch itself when the caller is behind
+// (kShareBacklog batches wait for it), and leaves them to the caller otherwise; the caller
+// makes every sink call, in order. Framing is the lighter part of the work, so this way
+// both threads stay busy, whichever is faster on the input at hand (every other batch, as
+// before, left the framing thread the slower one on arrays). Who parses a record never
+// changes its result. Not for a batch that holds a very large record: one parser's worth
+// of memory for it is enough.
 void Reader::parse_batch(Batch& b) {
   // Not a batch of whole lines, half of which this thread parsed already.
   if (b.parsed_count > 0 || b.bytes.size() > 2 * kBatchBytes) return;
@@ -511,7 +520,7 @@ Extractor& Reader::pre_extractor() {
 bool Reader::flush() {
   if (batch_->events.empty()) return !queue_.stopped();
   batch_->bytes_read = bytes_read_;
-  if (++batches_sent_ % 2 == 0 && !queue_.stopped()) parse_batch(*batch_);
+  if (queue_.backlog() >= kShareBacklog && !queue_.stopped()) parse_batch(*batch_);
   const bool ok = queue_.push(std::move(batch_));
   batch_ = queue_.take_free();
   return ok;
