@@ -101,7 +101,8 @@ ReadStats read_text(std::string_view text, Collect& c, ReadOptions opts = {}) {
 }
 
 // Everything a run reports, as text.
-// pipeline: framing on a second thread (ReadOptions::pipeline).
+// pipeline: framing on a second thread (ReadOptions::pipeline); with an odd chunk size the
+// framing thread parses every batch, with an even one only when the caller is behind.
 // whole_lines: ReadOptions::whole_lines.
 std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t chunk,
                                  std::size_t max_record = 64u << 20, bool pipeline = false,
@@ -110,6 +111,7 @@ std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t ch
   Collect c;
   ReadOptions o;
   o.pipeline = pipeline;
+  if (chunk % 2 == 1) o.share_backlog = 0;
   o.whole_lines = whole_lines;
   o.chunk_bytes = chunk;
   o.max_record_bytes = max_record;

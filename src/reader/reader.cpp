@@ -289,6 +289,7 @@ class Reader final : public FrameHandler {
         max_record_(std::max<std::size_t>(opts.max_record_bytes, 1)),
         chunk_(std::max<std::size_t>(opts.chunk_bytes, 1)),
         pipelined_(opts.pipeline),
+        share_backlog_(opts.share_backlog),
         whole_lines_(opts.whole_lines),
         extractor_(max_record_),
         framer_(*this, max_record_) {}
@@ -337,6 +338,7 @@ class Reader final : public FrameHandler {
   std::size_t max_record_;
   std::size_t chunk_;
   bool pipelined_;
+  std::size_t share_backlog_;
   bool whole_lines_;
   ReadStats stats_;
   Extractor extractor_;
@@ -357,8 +359,6 @@ class Reader final : public FrameHandler {
   std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
   Parsed pre_parsed_;                         // and its scratch record
   std::uint64_t whole_line_count_ = 0;        // lines offered whole, to parse every other one here
-  // The framing thread parses a batch itself when this many wait for the caller.
-  static constexpr std::size_t kShareBacklog = 2;
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
 };
@@ -495,12 +495,12 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
 }
 
 // The framing thread parses the records of a batch itself when the caller is behind
-// (kShareBacklog batches wait for it), and leaves them to the caller otherwise; the caller
-// makes every sink call, in order. Framing is the lighter part of the work, so this way
-// both threads stay busy, whichever is faster on the input at hand (every other batch, as
-// before, left the framing thread the slower one on arrays). Who parses a record never
-// changes its result. Not for a batch that holds a very large record: one parser's worth
-// of memory for it is enough.
+// (ReadOptions::share_backlog batches wait for it), and leaves them to the caller
+// otherwise; the caller makes every sink call, in order. Framing is the lighter part of
+// the work, so this way both threads stay busy, whichever is faster on the input at hand
+// (every other batch, as before, left the framing thread the slower one on arrays). Who
+// parses a record never changes its result. Not for a batch that holds a very large
+// record: one parser's worth of memory for it is enough.
 void Reader::parse_batch(Batch& b) {
   // Not a batch of whole lines, half of which this thread parsed already.
   if (b.parsed_count > 0 || b.bytes.size() > 2 * kBatchBytes) return;
@@ -520,7 +520,7 @@ Extractor& Reader::pre_extractor() {
 bool Reader::flush() {
   if (batch_->events.empty()) return !queue_.stopped();
   batch_->bytes_read = bytes_read_;
-  if (queue_.backlog() >= kShareBacklog && !queue_.stopped()) parse_batch(*batch_);
+  if (queue_.backlog() >= share_backlog_ && !queue_.stopped()) parse_batch(*batch_);
   const bool ok = queue_.push(std::move(batch_));
   batch_ = queue_.take_free();
   return ok;
