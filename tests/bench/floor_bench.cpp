@@ -18,6 +18,7 @@
 //                           every record (skipping each value, token by token) instead of
 //                           stopping at endedReason: the least a reader must walk to read
 //                           fields wherever they are, on-demand being forward-only
+//   walking reader, 2 threads  the same over the two halves of the file, in parallel
 // vapidiag's own reader does all of this and more (framing that survives bad input,
 // evidence from messages, costs and metrics); compare with `vapidiag summary -j 1`.
 
@@ -245,6 +246,17 @@ int main(int argc, char** argv) {
   row("walking reader, 1 thread", size, best([&] {
         stream_lines(fd, 0, size,
                      [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { w.walk(p, len, cap); });
+      }));
+  Minimal wa, wb;
+  row("walking reader, 2 threads", size, best([&] {
+        std::thread t([&] {
+          stream_lines(fd, mid, size, [&](const std::uint8_t* p, std::size_t len, std::size_t cap) {
+            wb.walk(p, len, cap);
+          });
+        });
+        stream_lines(fd, 0, mid,
+                     [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { wa.walk(p, len, cap); });
+        t.join();
       }));
   if (w.ended != one.ended || w.hash != one.hash) {
     std::fprintf(stderr, "floor_bench: the walking reader read other values than the minimal one\n");
