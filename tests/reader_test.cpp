@@ -101,8 +101,10 @@ ReadStats read_text(std::string_view text, Collect& c, ReadOptions opts = {}) {
 }
 
 // Everything a run reports, as text.
-// pipeline: framing on a second thread (ReadOptions::pipeline); with an odd chunk size the
-// framing thread parses every batch, with an even one only when the caller is behind.
+// pipeline: framing on a second thread (ReadOptions::pipeline). By the chunk size modulo 3,
+// so that every way is taken whatever the timing: the framing thread parses every record
+// it can (batches and whole lines), or none (whole lines are probed and sent), or those
+// it sends while the caller is behind (the default).
 // whole_lines: ReadOptions::whole_lines.
 std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t chunk,
                                  std::size_t max_record = 64u << 20, bool pipeline = false,
@@ -111,7 +113,7 @@ std::vector<std::string> run_log(std::string_view text, Kernel k, std::size_t ch
   Collect c;
   ReadOptions o;
   o.pipeline = pipeline;
-  if (chunk % 2 == 1) o.share_backlog = 0;
+  o.share_backlog = chunk % 3 == 0 ? 0 : chunk % 3 == 1 ? SIZE_MAX : o.share_backlog;
   o.whole_lines = whole_lines;
   o.chunk_bytes = chunk;
   o.max_record_bytes = max_record;
@@ -1209,41 +1211,45 @@ TEST_CASE("whole lines: a line simdjson reads as one object is one record", "[re
   CHECK(got.back().rfind("records=3 calls=2 not_ended=0 skipped=0 unreadable=1", 0) == 0);
 }
 
-TEST_CASE("framing on a second thread: long inputs, where that thread also parses every other batch",
-          "[reader][io]") {
+TEST_CASE("framing on a second thread: long inputs, where that thread also parses records", "[reader][io]") {
   // Batches close at 1,024 events, so these inputs take several batches, and the framing
-  // thread parses some of them itself; every report must still come out in input order.
+  // thread parses some of them itself (all, none or as timing has it, by the chunk size
+  // modulo 3: see run_log); every report must still come out in input order.
   Rng rng(77);
   for (int round = 0; round < 6; ++round) {
     std::string text;
     while (text.size() < 400000) text += random_input(rng);
     INFO("round " << round);
     const std::vector<std::string> reference = run_log(text, Kernel::Scalar, 1u << 20);
-    for (std::size_t chunk : {std::size_t{4096}, std::size_t{65536}, std::size_t{1u << 20}})
+    for (std::size_t chunk : {std::size_t{4095}, std::size_t{4096}, std::size_t{4097}, std::size_t{65535}})
       REQUIRE(run_log(text, Kernel::Auto, chunk, 64u << 20, true) == reference);
   }
-  // A stop inside a batch the framing thread parsed.
+  // A stop inside a batch the framing thread parsed (share_backlog 0: it parses them all).
   std::string text;
   for (int i = 0; i < 5000; ++i) {
     text += i % 7 == 3 ? "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":[]}\n"
                        : "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":\"x\"}\n";
   }
-  for (std::size_t stop : {std::size_t{1}, std::size_t{1500}, std::size_t{2600}}) {
-    Collect c;
-    c.stop_after = stop;
-    ReadOptions o;
-    o.pipeline = true;
-    o.chunk_bytes = 8192;
-    const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
-    CHECK(c.calls.size() == stop);
-    CHECK(s.calls == stop);
-    REQUIRE(!c.calls.empty());
-    // The last call is the stop-th good record of the input.
-    std::size_t good = 0, id = 0;
-    for (; id < 5000 && good < stop; ++id)
-      if (id % 7 != 3) ++good;
-    CHECK(c.calls.back().id == std::to_string(id - 1));
-    CHECK(c.bad.size() == s.unreadable);
+  for (std::size_t share : {ReadOptions{}.share_backlog, std::size_t{0}}) {
+    for (std::size_t stop : {std::size_t{1}, std::size_t{1500}, std::size_t{2600}}) {
+      INFO("share_backlog " << share << ", stop after " << stop);
+      Collect c;
+      c.stop_after = stop;
+      ReadOptions o;
+      o.pipeline = true;
+      o.chunk_bytes = 8192;
+      o.share_backlog = share;
+      const ReadStats s = vapidiag::read_buffer(text, "t", c, o);
+      CHECK(c.calls.size() == stop);
+      CHECK(s.calls == stop);
+      REQUIRE(!c.calls.empty());
+      // The last call is the stop-th good record of the input.
+      std::size_t good = 0, id = 0;
+      for (; id < 5000 && good < stop; ++id)
+        if (id % 7 != 3) ++good;
+      CHECK(c.calls.back().id == std::to_string(id - 1));
+      CHECK(c.bad.size() == s.unreadable);
+    }
   }
 }
 

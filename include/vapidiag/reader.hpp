@@ -63,9 +63,10 @@ struct ReadOptions {
   // Frame on a second thread while this one parses: for an input that cannot be split
   // (stdin, a JSON array). Same results, in the same order, through the same sink calls.
   bool pipeline = false;
-  // With pipeline: the framing thread also parses a batch of records when this many batches
-  // wait for the calling thread, which is then the slower one. 0: it parses every batch
-  // (tests, so that both ways are taken whatever the timing).
+  // With pipeline: the framing thread also parses records (a batch, or a whole line of
+  // NDJSON) while this many batches wait for the calling thread, which is then the slower
+  // one. 0: every record it can; SIZE_MAX: none (tests, so that every way is taken
+  // whatever the timing).
   std::size_t share_backlog = 2;
   // Line-delimited input on one thread: hand each line to simdjson whole and frame it
   // byte by byte only when simdjson does not read it as one complete object (a bad line

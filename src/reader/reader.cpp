@@ -179,8 +179,8 @@ struct Event {
   std::ptrdiff_t parsed = -1;
 };
 
-// A record the framing thread parsed itself, to share the parsing: those of the batches it
-// parses (see parse_batch), or every other whole line of NDJSON.
+// A record the framing thread parsed itself, to share the parsing: those of the batches and
+// the whole lines of NDJSON that it parses (see parse_batch and on_whole_line).
 struct Parsed {
   Outcome outcome = Outcome::Unreadable;
   CallRecord rec;
@@ -358,7 +358,6 @@ class Reader final : public FrameHandler {
   std::unique_ptr<Batch> batch_;
   std::unique_ptr<Extractor> pre_extractor_;  // the framing thread's own parser
   Parsed pre_parsed_;                         // and its scratch record
-  std::uint64_t whole_line_count_ = 0;        // lines offered whole, to parse every other one here
   static constexpr std::size_t kBatchBytes = 1u << 20;
   static constexpr std::size_t kBatchEvents = 1024;
 };
@@ -502,7 +501,7 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
 // parses a record never changes its result. Not for a batch that holds a very large
 // record: one parser's worth of memory for it is enough.
 void Reader::parse_batch(Batch& b) {
-  // Not a batch of whole lines, half of which this thread parsed already.
+  // Not a batch of whole lines some of which this thread parsed already.
   if (b.parsed_count > 0 || b.bytes.size() > 2 * kBatchBytes) return;
   for (Event& e : b.events) {
     if (e.kind != Event::Kind::Record) continue;
@@ -596,12 +595,13 @@ bool Reader::on_record(const std::uint8_t* data, std::size_t len, const Where& w
 // the framer, which frames the line byte by byte and reports what is wrong with it.
 //
 // On one thread the line is parsed at once, and counted when it is taken. With framing
-// on a second thread (this one), the parsing is shared: every other line is parsed here
-// and sent parsed; each of the others is first framed byte by byte by a framer of its
-// own, and when that finds the whole line to be one record with nothing else, the line
-// goes to the calling thread as that record (taken or not, it is then parsed from the
-// same bytes and counted the same); only a line that frames otherwise is parsed here to
-// decide.
+// on a second thread (this one), the parsing is shared. While the calling thread is behind
+// (as for batches, ReadOptions::share_backlog), a line is parsed here and sent parsed.
+// Otherwise it is first framed byte by byte by a framer of its own, and when that finds
+// the whole line to be one record with nothing else, the line goes to the calling thread
+// as that record (taken or not, it is then parsed from the same bytes and counted the
+// same); only a line that frames otherwise is parsed here to decide. Which way a line
+// goes never changes its result.
 FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t len, std::size_t line_len,
                                           const Where& where) {
   if (!pipelined_) {
@@ -609,16 +609,16 @@ FrameHandler::Whole Reader::on_whole_line(const std::uint8_t* data, std::size_t 
     if (!parse_whole(extractor_, data, len, outcome, rec_, why_)) return Whole::Declined;
     return count(outcome, rec_, why_, where) ? Whole::Taken : Whole::Stop;
   }
-  // Every other line: parsed here, and sent parsed when it is taken.
-  if (whole_line_count_++ % 2 == 0) {
+  // The caller is behind: parsed here, and sent parsed when it is taken.
+  if (queue_.backlog() >= share_backlog_) {
     Parsed& p = batch_->next_parsed();
     if (!parse_whole(pre_extractor(), data, len, p.outcome, p.rec, p.why)) return Whole::Declined;
     Event e{Event::Kind::Record, where, 0, 0, {}};
     e.parsed = static_cast<std::ptrdiff_t>(batch_->parsed_count++);
     return send(std::move(e)) ? Whole::Taken : Whole::Stop;
   }
-  // The others: framed first; only a line that frames otherwise than as its one record is
-  // parsed here.
+  // Else framed first; only a line that frames otherwise than as its one record is parsed
+  // here.
   if (!frames_as_one_record(data, len, line_len, where) &&
       !parse_whole(pre_extractor(), data, len, pre_parsed_.outcome, pre_parsed_.rec, pre_parsed_.why))
     return Whole::Declined;

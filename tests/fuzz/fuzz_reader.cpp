@@ -177,8 +177,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   opts.chunk_bytes = 1 + ((static_cast<std::size_t>(data[0]) << 8 | data[1]) % 4096);
   // The top bit of the first byte (unused by the chunk size): frame on a second thread.
   opts.pipeline = (data[0] & 0x80) != 0;
-  // An odd chunk size: the framing thread parses every batch (else when the caller is behind).
-  if (opts.chunk_bytes % 2 == 1) opts.share_backlog = 0;
+  // By the chunk size modulo 3: the framing thread parses every record it can, or none,
+  // or those it sends while the caller is behind (the default).
+  opts.share_backlog = opts.chunk_bytes % 3 == 0   ? 0
+                       : opts.chunk_bytes % 3 == 1 ? SIZE_MAX
+                                                   : opts.share_backlog;
   const std::uint8_t flags = data[2];
   // One input in four gets a tiny record limit (16..1000 bytes) to exercise oversized records.
   if ((flags & 3) == 0) opts.max_record_bytes = 16 + (flags >> 2) * 16;
