@@ -40,9 +40,11 @@ int bytes_fd(std::string_view bytes) {
   return fd;
 }
 
-// VAPIDIAG_FUZZ_IGNORE=utf8-dump keeps fuzzing past a known bug while it is open: a
+// VAPIDIAG_FUZZ_IGNORE=utf8-dump steps over one kind of bug, should it come back: a
 // string that is not UTF-8 reaching nlohmann's dump() throws type_error 316 (uncaught,
-// so the CLI aborts). Without the variable that exception is a crash like any other.
+// so the CLI aborts). Fixed (every dump() replaces such bytes with U+FFFD); the switch
+// was for fuzzing past it while it was open. Without the variable that exception is a
+// crash like any other.
 bool ignore_utf8_dump() {
   static const bool on = [] {
     const char* v = std::getenv("VAPIDIAG_FUZZ_IGNORE");
