@@ -226,38 +226,26 @@ int main(int argc, char** argv) {
         sink = sink + ok;
       }));
 
-  Minimal one;
-  row("minimal reader, 1 thread", size, best([&] {
-        stream_lines(fd, 0, size,
-                     [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { one.line(p, len, cap); });
-      }));
+  // One reader over the whole file, and two over its halves in parallel; `how` is
+  // Minimal::line or Minimal::walk.
+  using Way = void (Minimal::*)(const std::uint8_t*, std::size_t, std::size_t);
+  auto on = [](Minimal& m, Way how) {
+    return [&m, how](const std::uint8_t* p, std::size_t len, std::size_t cap) { (m.*how)(p, len, cap); };
+  };
   const std::uint64_t mid = line_start_after(fd, size / 2, size);
-  Minimal a, b;
-  row("minimal reader, 2 threads", size, best([&] {
-        std::thread t([&] {
-          stream_lines(fd, mid, size,
-                       [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { b.line(p, len, cap); });
-        });
-        stream_lines(fd, 0, mid,
-                     [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { a.line(p, len, cap); });
-        t.join();
-      }));
-  Minimal w;
-  row("walking reader, 1 thread", size, best([&] {
-        stream_lines(fd, 0, size,
-                     [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { w.walk(p, len, cap); });
-      }));
-  Minimal wa, wb;
-  row("walking reader, 2 threads", size, best([&] {
-        std::thread t([&] {
-          stream_lines(fd, mid, size, [&](const std::uint8_t* p, std::size_t len, std::size_t cap) {
-            wb.walk(p, len, cap);
-          });
-        });
-        stream_lines(fd, 0, mid,
-                     [&](const std::uint8_t* p, std::size_t len, std::size_t cap) { wa.walk(p, len, cap); });
-        t.join();
-      }));
+  auto one_thread = [&](Minimal& m, Way how) { return best([&] { stream_lines(fd, 0, size, on(m, how)); }); };
+  auto two_threads = [&](Minimal& a, Minimal& b, Way how) {
+    return best([&] {
+      std::thread t([&] { stream_lines(fd, mid, size, on(b, how)); });
+      stream_lines(fd, 0, mid, on(a, how));
+      t.join();
+    });
+  };
+  Minimal one, a, b, w, wa, wb;
+  row("minimal reader, 1 thread", size, one_thread(one, &Minimal::line));
+  row("minimal reader, 2 threads", size, two_threads(a, b, &Minimal::line));
+  row("walking reader, 1 thread", size, one_thread(w, &Minimal::walk));
+  row("walking reader, 2 threads", size, two_threads(wa, wb, &Minimal::walk));
   if (w.ended != one.ended || w.hash != one.hash) {
     std::fprintf(stderr, "floor_bench: the walking reader read other values than the minimal one\n");
     return 1;
