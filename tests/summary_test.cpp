@@ -1,10 +1,12 @@
 // Summaries: accounting, JSON round trip, and merging shards exactly like one run.
 
+#include "vapidiag/summary.hpp"
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
 #include "vapidiag/matcher.hpp"
-#include "vapidiag/summary.hpp"
 #include "vapidiag/table.hpp"
 
 using namespace vapidiag;
@@ -22,7 +24,8 @@ std::vector<CallRecord> make_calls(std::size_t n, unsigned seed) {
     CallRecord r;
     r.id = "call-" + std::to_string(i);
     r.has_ended_reason = true;
-    r.ended_reason = std::string(rng() % 3 ? std::string_view("customer-ended-call") : codes[rng() % codes.size()]);
+    r.ended_reason =
+        std::string(rng() % 3 ? std::string_view("customer-ended-call") : codes[rng() % codes.size()]);
     r.started_at = 1719700000000 + static_cast<std::int64_t>(rng() % (86400000ull * 3));
     r.ended_at = r.started_at + static_cast<std::int64_t>(rng() % 600000);
     r.assistant_id = "asst-" + std::to_string(rng() % 5);
@@ -70,8 +73,56 @@ TEST_CASE("merging shard summaries equals summarising everything at once", "[sum
   whole.stats.not_ended = 6;
   whole.stats.records = whole.stats.calls + 6;
   CHECK(merged.to_json() == whole.to_json());
-  CHECK(merged.stats.records == merged.stats.calls + merged.stats.not_ended + merged.stats.skipped +
-                                     merged.stats.unreadable);
+  CHECK(merged.stats.records ==
+        merged.stats.calls + merged.stats.not_ended + merged.stats.skipped + merged.stats.unreadable);
+}
+
+TEST_CASE("a table past its key limit keeps the same keys whatever the order and the shards", "[summary]") {
+  // More distinct assistants and numbers than a table keeps: which ones are kept must not
+  // depend on the order of the calls, or a merge of shards would differ from one run.
+  const std::size_t n = Summary::kMaxKeys * 2 + 500;
+  std::vector<CallRecord> calls;
+  for (std::size_t i = 0; i < n; ++i) {
+    CallRecord r;
+    r.id = "call-" + std::to_string(i);
+    r.has_ended_reason = true;
+    r.ended_reason = i % 3 ? "customer-ended-call" : "pipeline-error-openai-llm-failed";
+    r.started_at = 1719700000000 + static_cast<std::int64_t>(i) * 1000;
+    r.assistant_id = "asst-" + std::to_string(i);
+    r.phone_number_id = "num-" + std::to_string(i % (Summary::kMaxKeys + 7));
+    calls.push_back(r);
+  }
+  auto summarise = [](const std::vector<CallRecord>& cs) {
+    Summary s;
+    for (const CallRecord& r : cs) s.add_call(r, classify(r.ended_reason));
+    return s;
+  };
+  const Summary forward = summarise(calls);
+  CHECK(forward.truncated);
+  REQUIRE(forward.assistants.count("(other)") == 1);
+  CHECK(forward.assistants.size() == Summary::kMaxKeys + 1);
+  CHECK(forward.assistants.at("(other)").calls == n - Summary::kMaxKeys);
+  // Every kept number has all of its calls.
+  std::uint64_t kept_calls = 0;
+  for (const auto& [k, v] : forward.phone_numbers)
+    if (k != "(other)") kept_calls += v.calls;
+  CHECK(kept_calls + forward.phone_numbers.at("(other)").calls == n);
+
+  std::vector<CallRecord> backward(calls.rbegin(), calls.rend());
+  CHECK(summarise(backward).to_json() == forward.to_json());
+
+  std::vector<CallRecord> shuffled = calls;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(3));
+  Summary merged;
+  for (std::size_t part = 0; part < 3; ++part) {
+    const auto from = shuffled.begin() + static_cast<std::ptrdiff_t>(part * n / 3);
+    const auto to = shuffled.begin() + static_cast<std::ptrdiff_t>((part + 1) * n / 3);
+    Summary shard;
+    std::string err;
+    REQUIRE(Summary::from_json(summarise(std::vector<CallRecord>(from, to)).to_json(), &shard, &err));
+    merged.merge(shard);
+  }
+  CHECK(merged.to_json() == forward.to_json());
 }
 
 TEST_CASE("summary counts add up", "[summary]") {

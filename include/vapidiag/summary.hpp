@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,9 +28,27 @@ struct CountPair {
   }
 };
 
+// The keys of a full table in the order that decides which ones it keeps: by a fixed hash
+// of the key (FNV-1a, the same on every machine), then by the key. Views into the table's
+// own keys, so it is never copied: a copy starts empty and is rebuilt from the table when
+// it is needed.
+class KeyRank {
+ public:
+  KeyRank() = default;
+  KeyRank(const KeyRank& /*other*/) {}
+  KeyRank& operator=(const KeyRank& /*other*/) {
+    keys.clear();
+    return *this;
+  }
+  std::set<std::pair<std::uint64_t, std::string_view>> keys;
+};
+
 class Summary {
  public:
-  // Distinct keys kept per map; beyond it, calls count under "(other)" and truncated is set.
+  // Distinct keys kept per table. Past that, a table keeps the kMaxKeys keys that come first
+  // by a hash of the key (KeyRank), counts every call of the others under "(other)", and
+  // truncated is set. Which keys are kept is thus the same whatever order the calls come
+  // in, so a merge of shards, or a run on more threads, still equals one run exactly.
   static constexpr std::size_t kMaxKeys = 10000;
   static constexpr std::size_t kMaxIds = 100000;
 
@@ -52,11 +71,11 @@ class Summary {
   std::array<std::uint64_t, kFaultNames.size()> by_fault{};
   std::uint64_t failures() const { return stats.calls - by_fault[static_cast<std::size_t>(Fault::Normal)]; }
 
-  std::map<std::string, std::uint64_t, std::less<>> codes;                 // endedReason -> calls
+  std::map<std::string, std::uint64_t, std::less<>> codes;                // endedReason -> calls
   std::map<std::string, std::uint64_t, std::less<>> provider_components;  // "provider\tcomponent" -> calls
   std::map<std::string, CountPair, std::less<>> assistants;
   std::map<std::string, CountPair, std::less<>> phone_numbers;
-  std::map<std::string, CountPair, std::less<>> hours;  // "YYYY-MM-DDTHH" (UTC) -> calls
+  std::map<std::string, CountPair, std::less<>> hours;         // "YYYY-MM-DDTHH" (UTC) -> calls
   std::map<std::string, std::uint64_t, std::less<>> findings;  // finding id -> calls
   std::uint64_t symptom_changed = 0;  // calls whose evidence points to another symptom
   // Failed calls by "code\tbucket" (bucket = time / burst_window_ms), for bursts.
@@ -76,7 +95,10 @@ class Summary {
 
  private:
   template <typename Map, typename V>
-  void bump(Map& m, std::string_view key, const V& v);
+  void bump(Map& m, KeyRank& rank, std::string_view key, const V& v);
+  struct Ranks {
+    KeyRank codes, provider_components, assistants, phone_numbers, hours, findings, failure_buckets;
+  } ranks_;
   std::string key_;  // reused to build composite keys without allocating
 };
 

@@ -888,7 +888,9 @@ void render_summary_text(const Summary& s, const LogOptions& o, Context& ctx, st
                  " calls with a cost");
   if (s.truncated)
     ctx.out.line("Note: more than " + with_commas(Summary::kMaxKeys) +
-                 " distinct keys in a table; the rest are under (other).");
+                 " distinct keys in a table: it keeps " + with_commas(Summary::kMaxKeys) +
+                 " of them (chosen by a hash of the key, so that shards merge exactly) and counts the rest "
+                 "under (other).");
 }
 
 void render_summary_markdown(const Summary& s, const LogOptions& o, Context& ctx,

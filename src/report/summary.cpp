@@ -65,39 +65,78 @@ std::string_view hour_key(std::int64_t ms, char* buf) {
   return {buf, 13};
 }
 
-template <typename Map, typename V>
-void Summary::bump(Map& m, std::string_view key, const V& v) {
-  auto it = m.find(key);
-  if (it == m.end()) {
-    if (m.size() >= kMaxKeys) {
-      truncated = true;
-      key = "(other)";
-      it = m.find(key);
-    }
-    if (it == m.end()) it = m.emplace(std::string(key), typename Map::mapped_type{}).first;
+namespace {
+
+constexpr std::string_view kOther = "(other)";
+
+std::uint64_t key_hash(std::string_view key) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : key) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
   }
-  if constexpr (std::is_same_v<V, CountPair>) it->second.add(v);
-  else it->second += v;
+  return h;
+}
+
+void add_to(std::uint64_t& a, std::uint64_t b) { a += b; }
+void add_to(CountPair& a, const CountPair& b) { a.add(b); }
+
+}  // namespace
+
+template <typename Map, typename V>
+void Summary::bump(Map& m, KeyRank& rank, std::string_view key, const V& v) {
+  auto it = m.find(key);
+  if (it != m.end()) {
+    add_to(it->second, v);
+    return;
+  }
+  auto other = m.find(kOther);
+  const std::size_t kept = m.size() - (other == m.end() ? 0 : 1);
+  if (key == kOther || kept < kMaxKeys) {
+    add_to(m.emplace(std::string(key), typename Map::mapped_type{}).first->second, v);
+    return;
+  }
+  // Full: of this key and the kept ones, the one that ranks last goes under (other).
+  truncated = true;
+  if (rank.keys.empty()) {
+    for (const auto& entry : m)
+      if (entry.first != kOther) rank.keys.emplace(key_hash(entry.first), entry.first);
+  }
+  if (other == m.end()) other = m.emplace(std::string(kOther), typename Map::mapped_type{}).first;
+  const std::pair<std::uint64_t, std::string_view> mine{key_hash(key), key};
+  const auto last = std::prev(rank.keys.end());
+  if (!(mine < *last)) {
+    add_to(other->second, v);
+    return;
+  }
+  const auto out = m.find(last->second);
+  add_to(other->second, out->second);
+  rank.keys.erase(last);
+  m.erase(out);
+  it = m.emplace(std::string(key), typename Map::mapped_type{}).first;
+  add_to(it->second, v);
+  rank.keys.emplace(mine.first, it->first);
 }
 
 void Summary::add_call(const CallRecord& rec, const Classification& c) {
   const bool failure = c.fault != Fault::Normal;
   ++by_symptom[static_cast<std::size_t>(c.symptom)];
   ++by_fault[static_cast<std::size_t>(c.fault)];
-  bump(codes, rec.ended_reason, std::uint64_t{1});
+  bump(codes, ranks_.codes, rec.ended_reason, std::uint64_t{1});
   if (!c.provider.empty() && failure) {
-    key_.assign(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical : c.provider);
+    key_.assign(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical
+                                                                       : c.provider);
     key_ += '\t';
     key_ += c.component;
-    bump(provider_components, key_, std::uint64_t{1});
+    bump(provider_components, ranks_.provider_components, key_, std::uint64_t{1});
   }
   const CountPair one{1, failure ? 1u : 0u};
-  if (!rec.assistant_id.empty()) bump(assistants, rec.assistant_id, one);
-  if (!rec.phone_number_id.empty()) bump(phone_numbers, rec.phone_number_id, one);
+  if (!rec.assistant_id.empty()) bump(assistants, ranks_.assistants, rec.assistant_id, one);
+  if (!rec.phone_number_id.empty()) bump(phone_numbers, ranks_.phone_numbers, rec.phone_number_id, one);
   const std::int64_t t = call_time(rec);
   if (t != kNoTime) {
     char hour[16];
-    bump(hours, hour_key(t, hour), one);
+    bump(hours, ranks_.hours, hour_key(t, hour), one);
     if (first_time == kNoTime || t < first_time) first_time = t;
     if (last_time == kNoTime || t > last_time) last_time = t;
   }
@@ -107,7 +146,7 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
     key_.assign(rec.ended_reason);
     key_ += '\t';
     key_ += std::to_string(bucket);
-    bump(failure_buckets, key_, std::uint64_t{1});
+    bump(failure_buckets, ranks_.failure_buckets, key_, std::uint64_t{1});
   }
   if (rec.has_cost) {
     total_cost += rec.cost;
@@ -116,13 +155,15 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
   if (!c.charged) {
     ++not_charged_calls;
     if (rec.has_cost) not_charged_cost += rec.cost;
-    if (not_charged_ids.size() < kMaxIds) not_charged_ids.push_back(rec.id.empty() ? "(no id)" : rec.id);
-    else ids_truncated = true;
+    if (not_charged_ids.size() < kMaxIds)
+      not_charged_ids.push_back(rec.id.empty() ? "(no id)" : rec.id);
+    else
+      ids_truncated = true;
   }
 }
 
 void Summary::add_findings(const std::vector<std::string_view>& ids, bool changed) {
-  for (std::string_view id : ids) bump(findings, id, std::uint64_t{1});
+  for (std::string_view id : ids) bump(findings, ranks_.findings, id, std::uint64_t{1});
   if (changed) ++symptom_changed;
 }
 
@@ -136,24 +177,28 @@ void Summary::merge(const Summary& o) {
   files += o.files;
   for (std::size_t i = 0; i < by_symptom.size(); ++i) by_symptom[i] += o.by_symptom[i];
   for (std::size_t i = 0; i < by_fault.size(); ++i) by_fault[i] += o.by_fault[i];
-  for (const auto& [k, v] : o.codes) bump(codes, k, v);
-  for (const auto& [k, v] : o.provider_components) bump(provider_components, k, v);
-  for (const auto& [k, v] : o.assistants) bump(assistants, k, v);
-  for (const auto& [k, v] : o.phone_numbers) bump(phone_numbers, k, v);
-  for (const auto& [k, v] : o.hours) bump(hours, k, v);
-  for (const auto& [k, v] : o.findings) bump(findings, k, v);
-  for (const auto& [k, v] : o.failure_buckets) bump(failure_buckets, k, v);
+  for (const auto& [k, v] : o.codes) bump(codes, ranks_.codes, k, v);
+  for (const auto& [k, v] : o.provider_components)
+    bump(provider_components, ranks_.provider_components, k, v);
+  for (const auto& [k, v] : o.assistants) bump(assistants, ranks_.assistants, k, v);
+  for (const auto& [k, v] : o.phone_numbers) bump(phone_numbers, ranks_.phone_numbers, k, v);
+  for (const auto& [k, v] : o.hours) bump(hours, ranks_.hours, k, v);
+  for (const auto& [k, v] : o.findings) bump(findings, ranks_.findings, k, v);
+  for (const auto& [k, v] : o.failure_buckets) bump(failure_buckets, ranks_.failure_buckets, k, v);
   symptom_changed += o.symptom_changed;
   not_charged_calls += o.not_charged_calls;
   not_charged_cost += o.not_charged_cost;
   for (const std::string& id : o.not_charged_ids) {
-    if (not_charged_ids.size() < kMaxIds) not_charged_ids.push_back(id);
-    else ids_truncated = true;
+    if (not_charged_ids.size() < kMaxIds)
+      not_charged_ids.push_back(id);
+    else
+      ids_truncated = true;
   }
   ids_truncated = ids_truncated || o.ids_truncated;
   total_cost += o.total_cost;
   calls_with_cost += o.calls_with_cost;
-  if (o.first_time != kNoTime && (first_time == kNoTime || o.first_time < first_time)) first_time = o.first_time;
+  if (o.first_time != kNoTime && (first_time == kNoTime || o.first_time < first_time))
+    first_time = o.first_time;
   if (o.last_time != kNoTime && (last_time == kNoTime || o.last_time > last_time)) last_time = o.last_time;
   truncated = truncated || o.truncated;
 }
@@ -174,14 +219,10 @@ Json pairs_json(const std::map<std::string, CountPair, std::less<>>& m, const ch
 std::string Summary::to_json() const {
   Json j;
   j["vapidiag_summary"] = kSummaryVersion;
-  j["inputs"] = Json{{"files", files},
-                     {"file_errors", stats.file_errors},
-                     {"bytes", stats.bytes},
-                     {"records", stats.records},
-                     {"calls", stats.calls},
-                     {"not_ended", stats.not_ended},
-                     {"skipped", stats.skipped},
-                     {"unreadable", stats.unreadable}};
+  j["inputs"] = Json{{"files", files},           {"file_errors", stats.file_errors},
+                     {"bytes", stats.bytes},     {"records", stats.records},
+                     {"calls", stats.calls},     {"not_ended", stats.not_ended},
+                     {"skipped", stats.skipped}, {"unreadable", stats.unreadable}};
   j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
                      {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
                      {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
@@ -199,7 +240,8 @@ std::string Summary::to_json() const {
   Json prov = Json::array();
   for (const auto& [k, v] : provider_components) {
     const std::size_t tab = k.find('\t');
-    prov.push_back(Json{{"provider", k.substr(0, tab)}, {"component", tab == std::string::npos ? "" : k.substr(tab + 1)},
+    prov.push_back(Json{{"provider", k.substr(0, tab)},
+                        {"component", tab == std::string::npos ? "" : k.substr(tab + 1)},
                         {"calls", v}});
   }
   j["provider_failures"] = prov;
@@ -233,12 +275,14 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     return false;
   }
   if (!j.contains("vapidiag_summary") || !j["vapidiag_summary"].is_number_integer()) {
-    *err = "not a vapidiag summary (no \"vapidiag_summary\" version; write it with `vapidiag summary --format json`)";
+    *err =
+        "not a vapidiag summary (no \"vapidiag_summary\" version; write it with `vapidiag summary --format "
+        "json`)";
     return false;
   }
   if (j["vapidiag_summary"].get<int>() != kSummaryVersion) {
-    *err = "summary version " + std::to_string(j["vapidiag_summary"].get<int>()) + " is not supported (expected " +
-           std::to_string(kSummaryVersion) + ")";
+    *err = "summary version " + std::to_string(j["vapidiag_summary"].get<int>()) +
+           " is not supported (expected " + std::to_string(kSummaryVersion) + ")";
     return false;
   }
   try {
@@ -259,13 +303,15 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
       s.by_symptom[i] = j.at("by_symptom").at(std::string(kSymptomNames[i])).get<std::uint64_t>();
     for (std::size_t i = 0; i < s.by_fault.size(); ++i)
       s.by_fault[i] = j.at("by_fault").at(std::string(kFaultNames[i])).get<std::uint64_t>();
-    for (const Json& c : j.at("codes")) s.codes[c.at("code").get<std::string>()] = c.at("calls").get<std::uint64_t>();
+    for (const Json& c : j.at("codes"))
+      s.codes[c.at("code").get<std::string>()] = c.at("calls").get<std::uint64_t>();
     for (const Json& p : j.at("provider_failures"))
-      s.provider_components[p.at("provider").get<std::string>() + "\t" + p.at("component").get<std::string>()] =
-          p.at("calls").get<std::uint64_t>();
+      s.provider_components[p.at("provider").get<std::string>() + "\t" +
+                            p.at("component").get<std::string>()] = p.at("calls").get<std::uint64_t>();
     auto read_pairs = [](const Json& a, const char* key, std::map<std::string, CountPair, std::less<>>& m) {
       for (const Json& e : a)
-        m[e.at(key).get<std::string>()] = {e.at("calls").get<std::uint64_t>(), e.at("failures").get<std::uint64_t>()};
+        m[e.at(key).get<std::string>()] = {e.at("calls").get<std::uint64_t>(),
+                                           e.at("failures").get<std::uint64_t>()};
     };
     read_pairs(j.at("assistants"), "id", s.assistants);
     read_pairs(j.at("phone_numbers"), "id", s.phone_numbers);
@@ -275,7 +321,8 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     s.symptom_changed = j.at("symptom_changed_by_evidence").get<std::uint64_t>();
     s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
     for (const Json& b : j.at("failure_buckets"))
-      s.failure_buckets[b.at("code").get<std::string>() + "\t" + std::to_string(b.at("bucket").get<std::int64_t>())] =
+      s.failure_buckets[b.at("code").get<std::string>() + "\t" +
+                        std::to_string(b.at("bucket").get<std::int64_t>())] =
           b.at("calls").get<std::uint64_t>();
     const Json& nc = j.at("not_charged");
     s.not_charged_calls = nc.at("calls").get<std::uint64_t>();
