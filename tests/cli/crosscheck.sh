@@ -77,3 +77,23 @@ set -e
 cmp "$tmp/m1.json" "$tmp/m2.json" && cmp "$tmp/m1.json" "$tmp/m3.json" || { echo "--jobs over several inputs changes the summary"; exit 1; }
 diff "$tmp/f1" "$tmp/f2" && diff "$tmp/f1" "$tmp/f3" || { echo "--jobs over several inputs changes the messages"; exit 1; }
 echo "jobs: three inputs (two split), 1, 2 and 3 threads agree, ID order included"
+
+# Past a table's key limit (10,000): 30,000 calls with distinct assistants and 12,000
+# numbers, in a file large enough to be split. One thread, two, a pipe, and three shards
+# merged keep the same keys and counts.
+awk 'BEGIN { pad = sprintf("%2000s", ""); for (i = 0; i < 30000; i++)
+  printf "{\"id\":\"c%d\",\"endedReason\":\"%s\",\"assistantId\":\"a%d\",\"phoneNumberId\":\"n%d\",\"startedAt\":%d,\"pad\":\"%s\"}\n",
+    i, (i % 3 ? "customer-ended-call" : "pipeline-error-openai-llm-failed"), i, i % 12000, 1719700000000 + i * 7000, pad }' \
+  >"$tmp/wide.ndjson"
+"$bin" summary "$tmp/wide.ndjson" --format json -j 1 >"$tmp/w1.json"
+"$bin" summary "$tmp/wide.ndjson" --format json -j 2 >"$tmp/w2.json"
+cat "$tmp/wide.ndjson" | "$bin" summary --format json >"$tmp/w3.json"
+split -n l/3 "$tmp/wide.ndjson" "$tmp/wide-part-"
+for p in "$tmp"/wide-part-a?; do "$bin" summary "$p" --format json >"$p.json"; done
+"$bin" summary --merge "$tmp"/wide-part-a?.json --format json >"$tmp/w4.json"
+jq -e '.truncated' "$tmp/w1.json" >/dev/null || { echo "wide: the tables were not truncated"; exit 1; }
+cmp "$tmp/w1.json" "$tmp/w2.json" && cmp "$tmp/w1.json" "$tmp/w3.json" ||
+  { echo "wide: --jobs or stdin changes a truncated summary"; exit 1; }
+diff <(jq 'del(.inputs.files)' "$tmp/w1.json") <(jq 'del(.inputs.files)' "$tmp/w4.json") ||
+  { echo "wide: merged shards differ from one run"; exit 1; }
+echo "wide: 30,000 assistants, 12,000 numbers: 1 and 2 threads, a pipe and 3 merged shards agree"
