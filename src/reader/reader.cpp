@@ -497,9 +497,9 @@ bool Reader::send(Event e, const std::uint8_t* data, std::size_t len) {
 // (ReadOptions::share_backlog batches wait for it), and leaves them to the caller
 // otherwise; the caller makes every sink call, in order. Framing is the lighter part of
 // the work, so this way both threads stay busy, whichever is faster on the input at hand
-// (every other batch, as before, left the framing thread the slower one on arrays). Who
-// parses a record never changes its result. Not for a batch that holds a very large
-// record: one parser's worth of memory for it is enough.
+// (parsing every other batch there, as before, left the framing thread the slower one on
+// arrays). Who parses a record never changes its result. Not for a batch that holds a
+// very large record: one parser's worth of memory for it is enough.
 void Reader::parse_batch(Batch& b) {
   // Not a batch of whole lines some of which this thread parsed already.
   if (b.parsed_count > 0 || b.bytes.size() > 2 * kBatchBytes) return;
