@@ -135,39 +135,26 @@ Kernel resolve_kernel(Kernel k) {
 
 void set_kernel_override(Kernel k) { g_override = k; }
 
-OpeningCounter opening_counter(Kernel k) {
-  switch (resolve_kernel(k)) {
-#ifdef VAPIDIAG_X86_KERNELS
-    case Kernel::Sse:
-      return &count_openings_sse;
-    case Kernel::Avx2:
-      return &count_openings_avx2;
-#endif
-    default:
-      return &count_openings_portable;
-  }
-}
-
-BlockScanner block_scanner(Kernel k) {
+KernelFunctions kernel_functions(Kernel k) {
   switch (resolve_kernel(k)) {
     case Kernel::Scalar:
-      return nullptr;
+      return {nullptr, &count_openings_portable};
 #ifdef VAPIDIAG_X86_KERNELS
     case Kernel::Sse:
-      return &scan_blocks_sse;
+      return {&scan_blocks_sse, &count_openings_sse};
     case Kernel::Avx2:
-      return &scan_blocks_avx2;
+      return {&scan_blocks_avx2, &count_openings_avx2};
 #endif
     default:
-      return &scan_blocks_portable;
+      return {&scan_blocks_portable, &count_openings_portable};
   }
 }
 
 Framer::Framer(FrameHandler& handler, std::size_t max_record_bytes, Kernel kernel)
     : h_(handler),
       max_record_(max_record_bytes),
-      scanner_(block_scanner(kernel)),
-      count_openings_(opening_counter(kernel)) {}
+      scanner_(kernel_functions(kernel).scan_blocks),
+      count_openings_(kernel_functions(kernel).count_openings) {}
 
 void Framer::feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end, bool last) {
   buf_ = buf;

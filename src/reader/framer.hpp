@@ -58,7 +58,6 @@ struct ScanState {
 // st.ended), or the start of a block the byte-wise state machine must handle.
 using BlockScanner = std::uint64_t (*)(ScanState& st, const std::uint8_t* buf, std::uint64_t buf_offset,
                                        std::uint64_t pos, std::uint64_t end);
-BlockScanner block_scanner(Kernel k);  // nullptr for Scalar or an unsupported kernel
 
 // Bitmasks of one 64-byte block (bit i = byte i).
 struct Masks {
@@ -81,12 +80,19 @@ std::uint64_t scan_blocks_avx2(ScanState&, const std::uint8_t*, std::uint64_t, s
 // The bytes '{' or '[' in [b, b + n), strings included: a bound on how deep a record
 // nests, without framing it.
 using OpeningCounter = std::uint64_t (*)(const std::uint8_t* b, std::size_t n);
-OpeningCounter opening_counter(Kernel k);
 std::uint64_t count_openings_portable(const std::uint8_t*, std::size_t);
 #ifdef VAPIDIAG_X86_KERNELS
 std::uint64_t count_openings_sse(const std::uint8_t*, std::size_t);
 std::uint64_t count_openings_avx2(const std::uint8_t*, std::size_t);
 #endif
+
+// The functions of one kernel. The scalar kernel has no block scanner (nullptr: the
+// byte-wise state machine does all) and counts openings with the portable code.
+struct KernelFunctions {
+  BlockScanner scan_blocks;
+  OpeningCounter count_openings;
+};
+KernelFunctions kernel_functions(Kernel k);
 
 struct Where {
   std::uint64_t offset = 0;
