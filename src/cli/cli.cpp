@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "commands.hpp"
-#include "logs.hpp"
 
 namespace vapidiag {
 namespace {
@@ -81,7 +80,9 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   cli::setup_explain(*app.add_subcommand("explain", "Explain endedReason codes"), explain_opts);
   cli::CodesOptions codes_opts;
   cli::setup_codes(*app.add_subcommand("codes", "List the code table"), codes_opts);
-  cli::LogOptions diag_opts, sum_opts, check_opts;
+  cli::DiagnoseOptions diag_opts;
+  cli::SummaryOptions sum_opts;
+  cli::CheckOptions check_opts;
   cli::setup_diagnose(*app.add_subcommand("diagnose", "Diagnose each ended call in call logs"), diag_opts);
   cli::setup_summary(*app.add_subcommand("summary", "Summarise call logs"), sum_opts);
   cli::setup_check(*app.add_subcommand("check", "Exit non-zero when calls failed (scripts, CI)"), check_opts);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../report/json.hpp"
 #include "commands.hpp"
 #include "vapidiag/table.hpp"
 
@@ -45,10 +46,10 @@ Examples:
 int run_codes(const CodesOptions& o, Context& ctx) {
   const std::string needle = lower(o.search);
   if (o.patterns) {
-    const bool csv = o.format == "csv", tsv = o.format == "tsv";
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    if (csv) ctx.out.line("pattern,kind,symptom,fault,component,retry,meaning");
-    if (tsv) ctx.out.line("pattern\tkind\tsymptom\tfault\tcomponent\tretry\tmeaning");
+    const bool delimited = o.format == "csv" || o.format == "tsv";
+    const DelimitedWriter w(o.format == "csv" ? DelimitedWriter::kCsv : DelimitedWriter::kTsv);
+    Json all = Json::array();
+    if (delimited) ctx.out.line(w.row({"pattern", "kind", "symptom", "fault", "component", "retry", "meaning"}));
     for (const PatternRow& p : pattern_rows()) {
       if (!o.symptom.empty() && to_string(p.symptom) != o.symptom) continue;
       if (!o.fault.empty() && to_string(p.fault) != o.fault) continue;
@@ -58,7 +59,7 @@ int run_codes(const CodesOptions& o, Context& ctx) {
         continue;
       const std::string kind = p.decode ? "decode" : "pattern";
       if (o.format == "json") {
-        nlohmann::ordered_json j;
+        Json j;
         j["pattern"] = std::string(p.pattern);
         j["kind"] = kind;
         j["symptom"] = std::string(to_string(p.symptom));
@@ -69,19 +70,16 @@ int run_codes(const CodesOptions& o, Context& ctx) {
         j["fix"] = std::string(p.fix);
         j["docs"] = std::string(p.docs);
         all.push_back(std::move(j));
-      } else if (csv || tsv) {
-        auto f = csv ? csv_field : tsv_field;
-        const char* sep = csv ? "," : "\t";
-        ctx.out.line(f(p.pattern) + sep + kind + sep + std::string(to_string(p.symptom)) + sep +
-                     std::string(to_string(p.fault)) + sep + std::string(p.component) + sep +
-                     std::string(to_string(p.retry)) + sep + f(p.meaning));
+      } else if (delimited) {
+        ctx.out.line(w.row({p.pattern, kind, to_string(p.symptom), to_string(p.fault), p.component,
+                            to_string(p.retry), p.meaning}));
       } else {
         ctx.out.line(std::string(p.pattern) + "  " + std::string(ctx.style.dim()) + kind + " " +
                      std::string(to_string(p.symptom)) + " " + std::string(to_string(p.fault)) + " " +
                      std::string(p.component) + std::string(ctx.style.reset()));
       }
     }
-    if (o.format == "json") ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (o.format == "json") ctx.out.line(dump_json(all, 2));
     return kExitOk;
   }
 
@@ -100,22 +98,17 @@ int run_codes(const CodesOptions& o, Context& ctx) {
     rows.push_back(c);
   }
   if (o.format == "json") {
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    Json all = Json::array();
     for (const Classification& c : rows) all.push_back(classification_json(c));
-    ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    ctx.out.line(dump_json(all, 2));
   } else if (o.format == "csv" || o.format == "tsv") {
-    const bool csv = o.format == "csv";
-    auto f = csv ? csv_field : tsv_field;
-    const std::string sep = csv ? "," : "\t";
-    ctx.out.line("code" + sep + "symptom" + sep + "fault" + sep + "component" + sep + "provider" + sep + "status" +
-                 sep + "retry" + sep + "charged" + sep + "retired" + sep + "successor" + sep + "matched_by" + sep +
-                 "rule" + sep + "meaning" + sep + "fix");
+    const DelimitedWriter w(o.format == "csv" ? DelimitedWriter::kCsv : DelimitedWriter::kTsv);
+    ctx.out.line(w.row({"code", "symptom", "fault", "component", "provider", "status", "retry", "charged",
+                        "retired", "successor", "matched_by", "rule", "meaning", "fix"}));
     for (const Classification& c : rows) {
-      ctx.out.line(f(c.code) + sep + std::string(to_string(c.symptom)) + sep + std::string(to_string(c.fault)) +
-                   sep + std::string(c.component) + sep + f(c.provider) + sep + std::string(c.status) + sep +
-                   std::string(to_string(c.retry)) + sep + (c.charged ? "yes" : "no") + sep +
-                   (c.retired ? "yes" : "no") + sep + f(c.successor) + sep + std::string(to_string(c.matched_by)) +
-                   sep + f(c.rule) + sep + f(render_meaning(c)) + sep + f(render_fix(c)));
+      ctx.out.line(w.row({c.code, to_string(c.symptom), to_string(c.fault), c.component, c.provider, c.status,
+                          to_string(c.retry), c.charged ? "yes" : "no", c.retired ? "yes" : "no", c.successor,
+                          to_string(c.matched_by), c.rule, render_meaning(c), render_fix(c)}));
       if (ctx.out.closed()) break;
     }
   } else {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "../report/json.hpp"
 #include "commands.hpp"
 #include "vapidiag/table.hpp"
 
@@ -120,7 +121,7 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     std::free(line);
   }
   bool any_unknown = false;
-  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  Json all = Json::array();
   std::array<char, 512> buf{};
   bool first = true;
   for (const std::string& raw : codes) {
@@ -137,8 +138,8 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     if (ctx.out.closed()) break;
   }
   if (o.format == "json") {
-    if (all.size() == 1 && !from_stdin) ctx.out.line(all[0].dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    else ctx.out.line(all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (all.size() == 1 && !from_stdin) ctx.out.line(dump_json(all[0], 2));
+    else ctx.out.line(dump_json(all, 2));
   }
   return any_unknown ? kExitFound : kExitOk;
 }

@@ -1,14 +1,15 @@
 #pragma once
-// One options struct, one setup and one run function per subcommand.
+// One options struct, one setup and one run function per subcommand (cmd_*.cpp).
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "output.hpp"
 #include "vapidiag/cli.hpp"
 #include "vapidiag/matcher.hpp"
+#include "vapidiag/text.hpp"
 
 namespace vapidiag::cli {
 
@@ -20,9 +21,6 @@ struct Context {
   Style err_style;  // for stderr
   std::string color = "auto";
 };
-
-// The JSON object of one classification, with the keys of `explain --format json`.
-nlohmann::ordered_json classification_json(const Classification& c);
 
 struct ExplainOptions {
   std::vector<std::string> codes;
@@ -38,5 +36,43 @@ struct CodesOptions {
 };
 void setup_codes(CLI::App& app, CodesOptions& o);
 int run_codes(const CodesOptions& o, Context& ctx);
+
+// What every log command takes: inputs, filters, limits, finding thresholds (log_options.hpp).
+struct LogOptions {
+  std::vector<std::string> files;
+  std::string symptom, fault, component, code_glob, since, until;
+  bool failures_only = false;
+  double max_record_mb = 32;
+  std::size_t jobs = 1;                      // threads for one large NDJSON file (summary, check)
+  std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each
+};
+
+struct DiagnoseOptions {
+  LogOptions log;
+  std::string format = "text";
+};
+void setup_diagnose(CLI::App& app, DiagnoseOptions& o);
+int run_diagnose(const DiagnoseOptions& o, Context& ctx);
+
+struct SummaryOptions {
+  LogOptions log;
+  std::string format = "text";
+  std::string by = "day";
+  std::size_t top = 10;
+  bool ids = false;
+  bool merge = false;
+};
+void setup_summary(CLI::App& app, SummaryOptions& o);
+int run_summary(const SummaryOptions& o, Context& ctx);
+
+struct CheckOptions {
+  LogOptions log;
+  std::string fail_on = "vapifault,providerfault,customer";
+  double max_rate = -1;
+  bool ignore_bad_records = false;
+  bool quiet = false;
+};
+void setup_check(CLI::App& app, CheckOptions& o);
+int run_check(const CheckOptions& o, Context& ctx);
 
 }  // namespace vapidiag::cli

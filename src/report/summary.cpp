@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
+#include "json.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag {
@@ -204,7 +204,6 @@ void Summary::merge(const Summary& o) {
 }
 
 namespace {
-using Json = nlohmann::ordered_json;
 
 // Costs are summed in floating point; keep what we print stable across shard orders.
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
@@ -265,7 +264,7 @@ std::string Summary::to_json() const {
                           {"ids_truncated", ids_truncated}};
   j["cost"] = Json{{"total", round6(total_cost)}, {"calls_with_cost", calls_with_cost}};
   j["truncated"] = truncated;
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  return dump_json(j, 2);
 }
 
 bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {

@@ -1,0 +1,101 @@
+#pragma once
+// Reading call logs from end to end: every input (files, or "-" for stdin) is read,
+// each ended call is classified (once per distinct code), its findings are found, the
+// filter is applied, and what passes is handed to a CallSink. A large NDJSON file is cut
+// into ranges read on several threads; other inputs are framed on a second thread. The
+// outcome equals a sequential run: results come per worker, and workers are in input order.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vapidiag/call_record.hpp"
+#include "vapidiag/classification.hpp"
+#include "vapidiag/findings.hpp"
+#include "vapidiag/reader.hpp"
+#include "vapidiag/summary.hpp"
+
+namespace vapidiag {
+
+// Which calls to keep. Empty fields keep everything.
+struct CallFilter {
+  std::optional<Symptom> symptom;  // the code's symptom or the one the evidence points to
+  std::optional<Fault> fault;
+  std::string component;
+  std::string code_glob;                          // normalised code glob (* and ?)
+  std::int64_t since = kNoTime, until = kNoTime;  // [since, until) on call_time()
+  bool failures_only = false;
+
+  bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const;
+};
+
+// One ended call that passed the filter. Valid only during CallSink::on_call.
+struct Diagnosis {
+  std::string_view file;  // the input the call came from, as named in messages
+  const CallRecord& rec;
+  const Classification& c;
+  const std::vector<Finding>& findings;
+  Symptom by_evidence;  // evidence_symptom(c, findings)
+  const RecordPos& pos;
+};
+
+struct LogReadOptions {
+  ReadOptions read;
+  CallFilter filter;
+  Thresholds thresholds;
+  bool finding_details = true;  // false: findings by id only (for counting)
+  std::size_t jobs = 1;         // threads (see above)
+  int stdin_fd = 0;             // what "-" reads
+  std::string stdin_name = "<stdin>";
+  // Unreadable records reported one by one through on_bad_record; the rest are counted.
+  std::uint64_t max_bad_reports = 100;
+};
+
+// An unreadable record, with its position in the whole input.
+struct BadRecord {
+  std::string_view file;
+  RecordPos pos;
+  std::string_view message;
+  std::uint64_t number = 0;  // 1-based among the unreadable records of this run
+};
+
+// The calls. Worker 0 is the calling thread and reads every input that is not split; with
+// jobs > 1, workers 1..jobs-1 read later ranges of a split file at the same time as
+// worker 0 reads the first. A caller that keeps results per worker folds them in worker
+// order in on_workers_joined, which runs (on the calling thread) after each split input.
+class CallSink {
+ public:
+  virtual ~CallSink() = default;
+  virtual void on_call(std::size_t worker, const Diagnosis& d) = 0;
+  virtual void on_workers_joined() {}
+};
+
+// Everything else, always on the calling thread and in input order.
+class LogEvents {
+ public:
+  virtual ~LogEvents() = default;
+  virtual void on_bad_record(const BadRecord& /*bad*/) {}
+  virtual void on_file_error(std::string_view /*file*/, std::string_view /*message*/) {}
+  // Bytes and calls read so far in this run; called about every few MB.
+  virtual void on_progress(std::string_view /*file*/, std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
+  virtual bool stop_requested() const { return false; }
+};
+
+struct LogResult {
+  ReadStats stats;
+  std::uint64_t files = 0;
+  std::uint64_t filtered_out = 0;  // ended calls the filter left out
+};
+
+LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, CallSink& calls,
+                    LogEvents& events);
+
+// read_logs into one Summary (per-worker summaries merged in input order, so the result
+// equals one sequential run), with the read stats and file count added.
+Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, LogEvents& events,
+                       LogResult* result = nullptr);
+
+}  // namespace vapidiag

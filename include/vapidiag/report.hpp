@@ -1,0 +1,48 @@
+#pragma once
+// Renderers: a summary or a diagnosed call turned into text, markdown, CSV/TSV or JSON.
+// Commands compute a value (read_logs, summarize_logs), then one of these presents it.
+// Each returns the text; the caller writes it where it goes.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vapidiag/classification.hpp"
+#include "vapidiag/findings.hpp"
+#include "vapidiag/logs.hpp"
+#include "vapidiag/summary.hpp"
+#include "vapidiag/text.hpp"
+
+namespace vapidiag {
+
+// ---------- summary ----------
+
+struct SummaryReportOptions {
+  std::size_t top = 10;            // rows of the top-N tables
+  std::string by = "day";          // time buckets: "day" or "hour"
+  bool all_ids = false;            // list every ID of the calls Vapi typically does not charge for
+  bool bars = false;               // text: bar charts beside the rows (for a terminal)
+  std::uint64_t filtered_out = 0;  // calls the filters left out (for the accounting line)
+  Thresholds thresholds;           // for the findings across calls
+  // Text: said after "N more" when the ID list is cut (the front end's way to list them all).
+  std::string more_ids_hint;
+};
+
+std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st);
+std::string render_summary_markdown(const Summary& s, const SummaryReportOptions& o);
+std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o);
+// JSON: Summary::to_json.
+
+// ---------- a diagnosed call ----------
+
+// Lines, each ending in a newline: id, time, duration; code and verdict; fix; evidence.
+std::string render_diagnosis_text(const Diagnosis& d, const Style& st);
+// One JSON object on one line (no line end): every field of the CSV and more.
+std::string render_diagnosis_json(const Diagnosis& d);
+// The CSV/TSV columns, and one call's row (no line end).
+std::string diagnosis_header(const DelimitedWriter& w);
+std::string render_diagnosis_row(const Diagnosis& d, const DelimitedWriter& w);
+
+}  // namespace vapidiag

@@ -1,0 +1,86 @@
+// vapidiag diagnose FILE...: one diagnosis per ended call, as text, JSON, NDJSON, CSV or TSV.
+
+#include "commands.hpp"
+#include "log_options.hpp"
+#include "vapidiag/report.hpp"
+
+namespace vapidiag::cli {
+
+void setup_diagnose(CLI::App& app, DiagnoseOptions& o) {
+  add_filter_options(app, o.log);
+  app.add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "ndjson", "csv", "tsv"}))
+      ->capture_default_str();
+  app.footer(R"(One diagnosis per ended call: when, how long, the endedReason, what the caller
+experienced, whose fault it was and the fix. Calls that have not ended are counted,
+not listed. Structured formats add every classification field and the evidence
+(turns, last speaker, cost, provider, assistant, number, transfers).
+
+Examples:
+  vapidiag diagnose calls.json
+  vapidiag diagnose calls.json --fault vapifault --format csv > credits.csv
+  vapidiag diagnose logs/*.ndjson --failures --since 2024-06-01 --format ndjson
+
+Exit status: 0 ok, 2 usage error, 3 unreadable input or records (reported on stderr),
+4 output could not be written.)");
+}
+
+namespace {
+
+// Writes each call as it comes (diagnose reads on one thread: worker 0 only).
+class DiagnoseWriter final : public CallSink {
+ public:
+  DiagnoseWriter(const DiagnoseOptions& o, Context& ctx) : o_(o), ctx_(ctx) {}
+  void on_call(std::size_t /*worker*/, const Diagnosis& d) override {
+    ++rows;
+    if (o_.format == "text") {
+      if (rows > 1) ctx_.out.write("\n");
+      ctx_.out.write(render_diagnosis_text(d, ctx_.style));
+    } else if (o_.format == "json") {
+      ctx_.out.write(rows == 1 ? "\n" : ",\n");
+      ctx_.out.write(render_diagnosis_json(d));
+    } else if (o_.format == "ndjson") {
+      ctx_.out.line(render_diagnosis_json(d));
+    } else {
+      ctx_.out.line(render_diagnosis_row(d, delimited()));
+    }
+  }
+  DelimitedWriter delimited() const {
+    return DelimitedWriter(o_.format == "csv" ? DelimitedWriter::kCsv : DelimitedWriter::kTsv);
+  }
+  std::uint64_t rows = 0;
+
+ private:
+  const DiagnoseOptions& o_;
+  Context& ctx_;
+};
+
+}  // namespace
+
+int run_diagnose(const DiagnoseOptions& o, Context& ctx) {
+  LogReadOptions ro;
+  if (!make_read_options(o.log, ctx, &ro)) return kExitUsage;
+  ro.jobs = 1;
+  std::vector<std::string> inputs;
+  if (!resolve_inputs(o.log, ctx, &inputs)) return kExitUsage;
+  DiagnoseWriter writer(o, ctx);
+  const bool json = o.format == "json";
+  if (o.format == "csv" || o.format == "tsv") ctx.out.line(diagnosis_header(writer.delimited()));
+  if (json) ctx.out.write("[");
+  StderrEvents events(ctx);
+  const LogResult r = read_logs(inputs, ro, writer, events);
+  events.clear_progress();
+  if (json) ctx.out.write(writer.rows ? "\n]\n" : "]\n");
+  if (o.format == "text" && ctx.env.out_is_tty && !ctx.out.closed()) {
+    const Style& st = ctx.style;
+    ctx.out.line(std::string(st.dim()) + with_commas(writer.rows) + " calls shown; " +
+                 with_commas(r.stats.records) + " records read: " + with_commas(r.stats.calls) +
+                 " ended calls, " + with_commas(r.stats.not_ended) + " not ended, " +
+                 with_commas(r.stats.skipped) + " webhook messages skipped, " +
+                 with_commas(r.stats.unreadable) + " unreadable" + std::string(st.reset()));
+  }
+  report_skipped(r, ctx);
+  return input_exit(r);
+}
+
+}  // namespace vapidiag::cli

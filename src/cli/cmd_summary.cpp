@@ -1,0 +1,120 @@
+// vapidiag summary FILE...: totals, tables and findings over call logs, or a merge of
+// summaries written as JSON.
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "log_options.hpp"
+#include "vapidiag/report.hpp"
+
+namespace vapidiag::cli {
+
+void setup_summary(CLI::App& app, SummaryOptions& o) {
+  add_filter_options(app, o.log);
+  add_jobs_option(app, o.log);
+  app.add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"text", "json", "markdown", "csv"}))
+      ->capture_default_str();
+  app.add_option("--by", o.by, "Time buckets")->check(CLI::IsMember({"day", "hour"}))->capture_default_str();
+  app.add_option("--top", o.top, "Rows in the top-N tables")->capture_default_str();
+  app.add_flag("--ids", o.ids, "List every ID of the calls Vapi typically does not charge for");
+  app.add_flag("--merge", o.merge, "Inputs are summaries written with --format json: combine them");
+  app.footer(R"(Totals with input accounting (every record is a call, not ended, a skipped
+webhook message or unreadable), counts by symptom and fault, top codes, provider
+failures, assistants and numbers with most failures, calls per day, the calls Vapi
+typically does not charge for, and unknown codes.
+
+--format json is stable and mergeable: summaries of shards combine exactly.
+  ls shards/*.ndjson | xargs -P 2 -I{} sh -c 'vapidiag summary {} --format json > {}.sum.json'
+  vapidiag summary --merge shards/*.sum.json
+
+Examples:
+  vapidiag summary calls.json
+  curl -s -H "Authorization: Bearer $VAPI_API_KEY" https://api.vapi.ai/call | vapidiag summary
+  vapidiag summary logs/*.ndjson --by hour --format markdown > report.md
+  vapidiag summary calls.json --ids   # IDs for a credit request
+
+Exit status: 0 ok, 2 usage error, 3 unreadable input or records, 4 output not written.)");
+}
+
+namespace {
+
+// Combines summaries written with --format json; kExitInput when one could not be read.
+int merge_summaries(const std::vector<std::string>& files, Context& ctx, Summary* total) {
+  int rc = kExitOk;
+  for (const std::string& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      ctx.err.line("vapidiag: " + f + ": error: cannot open: " + std::strerror(errno));
+      rc = kExitInput;
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Summary part;
+    std::string err;
+    if (!Summary::from_json(ss.str(), &part, &err)) {
+      ctx.err.line("vapidiag: " + f + ": error: " + err);
+      rc = kExitInput;
+      continue;
+    }
+    if (total->files && part.burst_window_ms != total->burst_window_ms) {
+      ctx.err.line("vapidiag: " + f +
+                   ": error: written with another --burst-window-s; summaries merge only with equal windows");
+      rc = kExitInput;
+      continue;
+    }
+    if (!total->files) total->burst_window_ms = part.burst_window_ms;
+    total->merge(part);
+  }
+  return rc;
+}
+
+}  // namespace
+
+int run_summary(const SummaryOptions& o, Context& ctx) {
+  Summary total;
+  SummaryReportOptions ro;
+  int rc = kExitOk;
+  LogReadOptions lo;
+  if (o.merge) {
+    if (o.log.files.empty()) {
+      ctx.err.line("vapidiag summary: --merge needs summary files written with --format json");
+      return kExitUsage;
+    }
+    rc = merge_summaries(o.log.files, ctx, &total);
+    for (const auto& [name, value] : o.log.thresholds) lo.thresholds.set(name, value);
+  } else {
+    if (!make_read_options(o.log, ctx, &lo)) return kExitUsage;
+    lo.finding_details = false;  // a summary counts findings by id
+    std::vector<std::string> inputs;
+    if (!resolve_inputs(o.log, ctx, &inputs)) return kExitUsage;
+    StderrEvents events(ctx);
+    LogResult r;
+    total = summarize_logs(inputs, lo, events, &r);
+    events.clear_progress();
+    ro.filtered_out = r.filtered_out;
+    report_skipped(r, ctx);
+    rc = input_exit(r);
+  }
+  ro.top = o.top;
+  ro.by = o.by;
+  ro.all_ids = o.ids;
+  ro.bars = ctx.env.out_is_tty;
+  ro.thresholds = lo.thresholds;
+  ro.more_ids_hint = "--ids lists them all";
+  if (o.format == "json")
+    ctx.out.line(total.to_json());
+  else if (o.format == "markdown")
+    ctx.out.write(render_summary_markdown(total, ro));
+  else if (o.format == "csv")
+    ctx.out.write(render_summary_csv(total, ro));
+  else
+    ctx.out.write(render_summary_text(total, ro, ctx.style));
+  return rc;
+}
+
+}  // namespace vapidiag::cli

@@ -1,0 +1,159 @@
+// Options, inputs and stderr messages shared by diagnose, summary and check.
+
+#include "log_options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <thread>
+
+#include "vapidiag/matcher.hpp"
+#include "vapidiag/report.hpp"
+#include "vapidiag/table.hpp"
+
+namespace vapidiag::cli {
+namespace {
+
+constexpr std::uint64_t kMaxBadMessages = 100;
+
+std::vector<std::string> names(auto const& arr) { return {arr.begin(), arr.end()}; }
+
+// Accepts a full ISO 8601 timestamp or a bare date (midnight UTC).
+std::int64_t parse_time_option(const std::string& s) {
+  if (s.empty()) return kNoTime;
+  std::int64_t t = parse_iso8601_ms(s);
+  if (t == kNoTime && s.size() == 10) t = parse_iso8601_ms(s + "T00:00:00Z");
+  return t;
+}
+
+}  // namespace
+
+void add_filter_options(CLI::App& app, LogOptions& o) {
+  app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin");
+  app.add_option("--symptom", o.symptom, "Only calls with this symptom")
+      ->check(CLI::IsMember(names(kSymptomNames)));
+  app.add_option("--fault", o.fault, "Only calls with this fault party")
+      ->check(CLI::IsMember(names(kFaultNames)));
+  app.add_option("--component", o.component, "Only calls failing in this component")
+      ->check(CLI::IsMember(names(kComponents)));
+  app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
+  app.add_option("--since", o.since, "Only calls at or after this ISO 8601 time (startedAt, else createdAt)");
+  app.add_option("--until", o.until, "Only calls before this ISO 8601 time");
+  app.add_flag("--failures", o.failures_only, "Only failed calls (every fault party but normal)");
+  app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 65536.0));
+  for (const Threshold& t : thresholds()) {
+    double& v = o.thresholds[std::string(t.name)];
+    v = t.value;
+    app.add_option("--" + std::string(t.name), v,
+                   "Finding threshold (" + std::string(t.unit) + "): " + std::string(t.description))
+        ->capture_default_str()
+        ->check(CLI::NonNegativeNumber)
+        ->group("Finding thresholds");
+  }
+}
+
+void add_jobs_option(CLI::App& app, LogOptions& o) {
+  o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  app.add_option(
+         "-j,--jobs", o.jobs,
+         "Threads: a large NDJSON file (or stdin redirected from one) is split among them; other inputs "
+         "are framed on a second thread "
+         "(default: the number of cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+}
+
+bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
+  CallFilter& f = out->filter;
+  if (!o.symptom.empty()) f.symptom = parse_symptom(o.symptom);
+  if (!o.fault.empty()) f.fault = parse_fault(o.fault);
+  f.component = o.component;
+  if (!o.code_glob.empty()) {
+    std::array<char, 256> buf{};
+    f.code_glob = std::string(normalize_code(o.code_glob, buf.data(), buf.size()));
+  }
+  f.failures_only = o.failures_only;
+  f.since = parse_time_option(o.since);
+  f.until = parse_time_option(o.until);
+  if ((!o.since.empty() && f.since == kNoTime) || (!o.until.empty() && f.until == kNoTime)) {
+    ctx.err.line(
+        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z");
+    return false;
+  }
+  for (const auto& [name, value] : o.thresholds) out->thresholds.set(name, value);
+  out->read.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
+  out->jobs = std::max<std::size_t>(1, o.jobs);
+  out->stdin_fd = ctx.env.in_fd;
+  out->max_bad_reports = kMaxBadMessages;
+  return true;
+}
+
+bool resolve_inputs(const LogOptions& o, Context& ctx, std::vector<std::string>* inputs) {
+  *inputs = o.files;
+  if (inputs->empty()) {
+    if (ctx.env.in_is_tty) {
+      ctx.err.line("vapidiag: no input: name call-log files, or pipe call JSON to stdin (see --help)");
+      return false;
+    }
+    inputs->push_back("-");
+  }
+  return true;
+}
+
+void StderrEvents::on_bad_record(const BadRecord& b) {
+  clear_progress();
+  const Style& st = ctx_.err_style;
+  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" +
+                std::to_string(b.pos.line) + ":" + std::to_string(b.pos.column) + std::string(st.reset()) +
+                ": record " + std::to_string(b.pos.record) + " (byte " + std::to_string(b.pos.offset) +
+                "): " + std::string(st.red()) + "unreadable" + std::string(st.reset()) + ": " +
+                std::string(b.message) + "; skipped");
+  if (b.number == kMaxBadMessages)
+    ctx_.err.line("vapidiag: further unreadable records are counted but not shown");
+}
+
+void StderrEvents::on_file_error(std::string_view file, std::string_view message) {
+  clear_progress();
+  const Style& st = ctx_.err_style;
+  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + std::string(st.reset()) + ": " +
+                std::string(st.red()) + "error" + std::string(st.reset()) + ": " + std::string(message));
+}
+
+void StderrEvents::on_progress(std::string_view file, std::uint64_t bytes, std::uint64_t calls) {
+  if (!ctx_.env.err_is_tty) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  if (secs < 1.0 || now - last_progress_ < std::chrono::milliseconds(200)) return;
+  last_progress_ = now;
+  char line[160];
+  std::snprintf(line, sizeof line, "\r%s  %.1f MB read, %s calls, %.0f MB/s ", std::string(file).c_str(),
+                static_cast<double>(bytes) / 1e6, with_commas(calls).c_str(),
+                static_cast<double>(bytes) / 1e6 / secs);
+  ctx_.err.write(line);
+  std::fflush(ctx_.env.err);
+  progress_shown_ = true;
+}
+
+void StderrEvents::clear_progress() {
+  if (!progress_shown_) return;
+  ctx_.err.write("\r\x1b[K");
+  progress_shown_ = false;
+}
+
+void report_skipped(const LogResult& r, Context& ctx) {
+  std::string what;
+  if (r.stats.unreadable)
+    what = with_commas(r.stats.unreadable) + " unreadable record" + (r.stats.unreadable == 1 ? "" : "s") +
+           " of " + with_commas(r.stats.records);
+  if (r.stats.file_errors)
+    what += (what.empty() ? "" : " and ") + with_commas(r.stats.file_errors) + " unreadable input" +
+            (r.stats.file_errors == 1 ? "" : "s");
+  if (!what.empty()) ctx.err.line("vapidiag: skipped " + what);
+}
+
+int input_exit(const LogResult& r) {
+  return (r.stats.file_errors || r.stats.unreadable) ? kExitInput : kExitOk;
+}
+
+}  // namespace vapidiag::cli

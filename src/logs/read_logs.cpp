@@ -1,0 +1,320 @@
+// read_logs: every input, split over threads where that is safe, each ended call
+// classified (through a cache), its findings found, filtered and handed on.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <deque>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include "../glob.hpp"
+#include "vapidiag/logs.hpp"
+#include "vapidiag/matcher.hpp"
+
+namespace vapidiag {
+
+bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const {
+  if (symptom && c.symptom != *symptom && by_evidence != *symptom) return false;
+  if (fault && c.fault != *fault) return false;
+  if (!component.empty() && c.component != component) return false;
+  if (failures_only && c.fault == Fault::Normal) return false;
+  if (!code_glob.empty() && !glob_match(code_glob, c.code)) return false;
+  if (since != kNoTime || until != kNoTime) {
+    const std::int64_t t = call_time(rec);
+    if (t == kNoTime) return false;
+    if (since != kNoTime && t < since) return false;
+    if (until != kNoTime && t >= until) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Logs hold few distinct codes: classify each once. A cached Classification's views
+// point into the map's own key (or a kept copy of its normal form), which never move.
+class CachedClassifier {
+ public:
+  const Classification& classify_raw(const std::string& raw) {
+    auto it = cache_.find(raw);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxCached) {
+      uncached_ = classify(normalize_code(raw, buf_.data(), buf_.size()));
+      return uncached_;
+    }
+    it = cache_.emplace(raw, Classification{}).first;
+    it->second = classify(normalize_code(it->first, buf_.data(), buf_.size()));
+    if (it->second.code.data() == buf_.data()) {  // normalised into the scratch buffer: keep a copy
+      normalized_.emplace_back(it->second.code);
+      it->second = classify(normalized_.back());
+    }
+    return it->second;
+  }
+
+ private:
+  static constexpr std::size_t kMaxCached = 4096;
+  std::unordered_map<std::string, Classification> cache_;
+  std::deque<std::string> normalized_;
+  Classification uncached_;
+  std::array<char, 256> buf_{};
+};
+
+struct Deferred {
+  std::string file;
+  RecordPos pos;
+  std::string message;
+};
+
+// The reader's sink for one worker: classifies, finds, filters, and hands calls on.
+// Worker 0 passes messages straight to the caller's events; the others keep them for
+// the calling thread, which reports them with positions in the whole file.
+class WorkerSink final : public RecordSink {
+ public:
+  WorkerSink(std::size_t worker, const LogReadOptions& o, CallSink& calls, LogEvents* events)
+      : worker_(worker), opts_(o), calls_(calls), events_(events) {}
+
+  void set_file(std::string_view name) { file_ = name; }
+
+  void on_call(const CallRecord& rec, const RecordPos& pos) override {
+    const Classification& c = cache_.classify_raw(rec.ended_reason);
+    find_call_findings(rec, c, opts_.thresholds, findings_, opts_.finding_details);
+    const Symptom by_evidence = evidence_symptom(c, findings_);
+    if (!opts_.filter.match(rec, c, by_evidence)) {
+      ++filtered_out;
+      return;
+    }
+    calls_.on_call(worker_, Diagnosis{file_, rec, c, findings_, by_evidence, pos});
+  }
+  void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
+    ++bad_records;
+    if (bad_records > opts_.max_bad_reports) return;
+    if (!events_) {
+      deferred.push_back({std::string(file), pos, std::string(message)});
+      return;
+    }
+    events_->on_bad_record(BadRecord{file, pos, message, bad_records});
+  }
+  void on_file_error(std::string_view file, std::string_view message) override {
+    if (events_)
+      events_->on_file_error(file, message);
+    else
+      deferred_file_errors.push_back({std::string(file), {}, std::string(message)});
+  }
+  void on_progress(std::uint64_t bytes, std::uint64_t calls) override {
+    if (events_) events_->on_progress(file_, bytes_done + bytes, calls_done + calls);
+  }
+  bool stop_requested() const override { return events_ && events_->stop_requested(); }
+
+  std::vector<Deferred> deferred, deferred_file_errors;
+  std::uint64_t filtered_out = 0;
+  std::uint64_t bad_records = 0;
+  std::uint64_t bytes_done = 0, calls_done = 0;
+
+ private:
+  std::size_t worker_;
+  const LogReadOptions& opts_;
+  CallSink& calls_;
+  LogEvents* events_;  // null on worker threads
+  CachedClassifier cache_;
+  std::vector<Finding> findings_;
+  std::string_view file_;
+};
+
+// Byte ranges for reading one file on several threads, or a single range when the
+// file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
+std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
+                                                                  std::size_t jobs) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
+  constexpr std::uint64_t kMinSplit = 32u << 20;
+  if (jobs < 2 || size < kMinSplit) return ranges;
+  std::string head(std::min<std::uint64_t>(size, 1u << 20), '\0');
+  if (::pread(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size())) return ranges;
+  std::size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  const std::size_t nl = head.find('\n', i);
+  if (i >= head.size() || head[i] != '{' || nl == std::string::npos) return ranges;
+  std::size_t last = nl;
+  while (last > i && std::isspace(static_cast<unsigned char>(head[last - 1]))) --last;
+  std::size_t next = nl + 1;
+  while (next < head.size() && std::isspace(static_cast<unsigned char>(head[next]))) ++next;
+  if (last == i || head[last - 1] != '}' || next >= head.size() || head[next] != '{') return ranges;
+
+  ranges.clear();
+  std::uint64_t begin = 0;
+  std::string window(4u << 20, '\0');
+  for (std::size_t k = 1; k < jobs; ++k) {
+    const std::uint64_t target = std::max(begin + 1, size * k / jobs);
+    const ssize_t got = ::pread(fd, window.data(), window.size(), static_cast<off_t>(target - 1));
+    if (got <= 1) break;
+    const std::size_t at = std::string_view(window.data(), static_cast<std::size_t>(got)).find("\n{");
+    if (at == std::string_view::npos) break;
+    const std::uint64_t cut = target - 1 + at + 1;
+    ranges.emplace_back(begin, cut);
+    begin = cut;
+  }
+  ranges.emplace_back(begin, size);
+  return ranges;
+}
+
+// The reader's messages name lines of the range they read ("line 12 ends inside a
+// string"); make them lines of the whole file.
+std::string shift_line_numbers(std::string_view msg, std::uint64_t lines_before) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t at = msg.find("line ", pos);
+    if (at == std::string_view::npos) break;
+    std::size_t end = at + 5;
+    while (end < msg.size() && std::isdigit(static_cast<unsigned char>(msg[end]))) ++end;
+    out.append(msg.substr(pos, at + 5 - pos));
+    if (end > at + 5)
+      out += std::to_string(std::stoull(std::string(msg.substr(at + 5, end - at - 5))) + lines_before);
+    pos = end;
+  }
+  out.append(msg.substr(pos));
+  return out;
+}
+
+// Newlines in [0, end) of fd: the line offset of a range that starts at end.
+std::uint64_t count_lines(int fd, std::uint64_t end) {
+  std::string buf(1u << 20, '\0');
+  std::uint64_t lines = 0, pos = 0;
+  while (pos < end) {
+    const ssize_t got =
+        ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), end - pos)),
+                static_cast<off_t>(pos));
+    if (got <= 0) break;
+    lines += static_cast<std::uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+    pos += static_cast<std::uint64_t>(got);
+  }
+  return lines;
+}
+
+}  // namespace
+
+LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions& o, CallSink& calls,
+                    LogEvents& events) {
+  LogResult r;
+  const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
+  // An input that is not split over threads is framed on a second one instead.
+  ReadOptions unsplit = o.read;
+  unsplit.pipeline = jobs > 1;
+  WorkerSink sink(0, o, calls, &events);
+  std::vector<std::unique_ptr<WorkerSink>> workers;
+  for (const std::string& f : inputs) {
+    if (sink.stop_requested()) break;
+    const bool in = f == "-";
+    const std::string name = in ? o.stdin_name : f;
+    sink.set_file(name);
+    ++r.files;
+    // stdin redirected from a whole regular file (`< calls.ndjson`) is split like the file.
+    const int fd = jobs < 2 ? -1 : in ? o.stdin_fd : ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    const auto close_fd = [&] {
+      if (fd >= 0 && !in) ::close(fd);
+    };
+    struct stat st {};
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
+      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
+    if (ranges.size() < 2) {
+      close_fd();
+      const ReadStats s = in ? read_fd(o.stdin_fd, name, sink, unsplit) : read_file(f, sink, unsplit);
+      sink.bytes_done += s.bytes;
+      sink.calls_done += s.calls;
+      r.stats.add(s);
+      continue;
+    }
+    // Ranges 1.. on worker threads, range 0 here.
+    while (workers.size() < ranges.size() - 1)
+      workers.push_back(std::make_unique<WorkerSink>(workers.size() + 1, o, calls, nullptr));
+    std::vector<ReadStats> stats(ranges.size());
+    std::vector<std::thread> threads;
+    for (std::size_t k = 1; k < ranges.size(); ++k) {
+      WorkerSink& w = *workers[k - 1];
+      w.set_file(name);
+      w.deferred.clear();
+      w.deferred_file_errors.clear();
+      threads.emplace_back(
+          [&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read); });
+    }
+    stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, o.read);
+    for (std::thread& t : threads) t.join();
+    // Report the workers' bad records with positions in the whole file.
+    std::uint64_t records_before = stats[0].records;
+    for (std::size_t k = 1; k < ranges.size(); ++k) {
+      WorkerSink& w = *workers[k - 1];
+      for (const Deferred& d : w.deferred_file_errors) sink.on_file_error(d.file, d.message);
+      const std::uint64_t lines_before = w.deferred.empty() ? 0 : count_lines(fd, ranges[k].first);
+      for (const Deferred& d : w.deferred) {
+        RecordPos pos = d.pos;
+        pos.record += records_before;
+        pos.line += lines_before;
+        pos.offset += ranges[k].first;
+        sink.on_bad_record(d.file, pos, shift_line_numbers(d.message, lines_before));
+      }
+      sink.bad_records += w.bad_records - w.deferred.size();
+      w.bad_records = 0;
+      records_before += stats[k].records;
+    }
+    close_fd();
+    for (const ReadStats& s : stats) {
+      r.stats.add(s);
+      sink.bytes_done += s.bytes;
+      sink.calls_done += s.calls;
+    }
+    calls.on_workers_joined();
+  }
+  r.filtered_out = sink.filtered_out;
+  for (const auto& w : workers) r.filtered_out += w->filtered_out;
+  return r;
+}
+
+namespace {
+
+// One summary per worker, merged in worker order (merging is exact) after each input
+// that was split, and at the end.
+class SummarySink final : public CallSink {
+ public:
+  SummarySink(std::size_t jobs, std::int64_t burst_window_ms) : parts_(jobs), ids_(jobs) {
+    total.burst_window_ms = burst_window_ms;
+    for (Summary& p : parts_) p.burst_window_ms = burst_window_ms;
+  }
+  void on_call(std::size_t w, const Diagnosis& d) override {
+    parts_[w].add_call(d.rec, d.c);
+    ids_[w].clear();
+    for (const Finding& f : d.findings) ids_[w].push_back(f.def->id);
+    parts_[w].add_findings(ids_[w], d.by_evidence != d.c.symptom);
+  }
+  void on_workers_joined() override {
+    for (Summary& p : parts_) {
+      total.merge(p);
+      p = Summary{};
+      p.burst_window_ms = total.burst_window_ms;
+    }
+  }
+  Summary total;
+
+ private:
+  std::vector<Summary> parts_;
+  std::vector<std::vector<std::string_view>> ids_;
+};
+
+}  // namespace
+
+Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, LogEvents& events,
+                       LogResult* result) {
+  const std::size_t jobs = std::max<std::size_t>(1, opts.jobs);
+  SummarySink sink(jobs, static_cast<std::int64_t>(opts.thresholds.get("burst-window-s") * 1000));
+  const LogResult r = read_logs(inputs, opts, sink, events);
+  sink.on_workers_joined();
+  sink.total.add_read_stats(r.stats, r.files);
+  if (result) *result = r;
+  return std::move(sink.total);
+}
+
+}  // namespace vapidiag

@@ -1,0 +1,350 @@
+// The renderers of a summary: text (with bars on a terminal), markdown and CSV.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+
+#include "vapidiag/matcher.hpp"
+#include "vapidiag/report.hpp"
+#include "vapidiag/table.hpp"
+
+namespace vapidiag {
+namespace {
+
+std::string money(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.2f", v);
+  return buf;
+}
+
+// Appends s and a line end.
+void put(std::string& out, std::string_view s) {
+  out += s;
+  out += '\n';
+}
+
+std::string bar(std::uint64_t part, std::uint64_t whole, std::size_t width) {
+  if (whole == 0) return {};
+  const std::size_t eighths = static_cast<std::size_t>(std::llround(
+      8.0 * static_cast<double>(width) * static_cast<double>(part) / static_cast<double>(whole)));
+  static const char* kBlocks[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  std::string out;
+  for (std::size_t i = 0; i < eighths / 8; ++i) out += "█";
+  out += kBlocks[eighths % 8];
+  return out;
+}
+
+template <typename Map>
+std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map& m, std::size_t n, auto key) {
+  std::vector<std::pair<std::string, typename Map::mapped_type>> v(m.begin(), m.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+struct Table {
+  std::string title;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> bars;  // part, whole per row (text only)
+};
+
+std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& o) {
+  std::vector<Table> out;
+  std::uint64_t shown = 0;
+  for (auto n : s.by_fault) shown += n;
+  {
+    Table t{"By symptom (what the caller experienced)", {"symptom", "calls", "share"}, {}, {}};
+    for (std::size_t i = 0; i < s.by_symptom.size(); ++i) {
+      if (!s.by_symptom[i]) continue;
+      t.rows.push_back(
+          {std::string(kSymptomNames[i]), with_commas(s.by_symptom[i]), percent(s.by_symptom[i], shown)});
+      t.bars.push_back({s.by_symptom[i], shown});
+    }
+    out.push_back(t);
+  }
+  {
+    Table t{"By fault (who owns the fix)", {"fault", "calls", "share"}, {}, {}};
+    for (std::size_t i = 0; i < s.by_fault.size(); ++i) {
+      if (!s.by_fault[i]) continue;
+      t.rows.push_back(
+          {std::string(kFaultNames[i]), with_commas(s.by_fault[i]), percent(s.by_fault[i], shown)});
+      t.bars.push_back({s.by_fault[i], shown});
+    }
+    out.push_back(t);
+  }
+  {
+    Table t{"Top codes", {"endedReason", "calls", "share", "fault", "meaning"}, {}, {}};
+    for (const auto& [code, n] : top_of(s.codes, o.top, [](std::uint64_t v) { return v; })) {
+      std::array<char, 256> buf{};
+      const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
+      t.rows.push_back(
+          {code, with_commas(n), percent(n, shown), std::string(to_string(c.fault)), render_meaning(c)});
+    }
+    out.push_back(t);
+  }
+  if (!s.provider_components.empty()) {
+    Table t{"Provider failures (provider, component)", {"provider", "component", "calls"}, {}, {}};
+    for (const auto& [k, n] : top_of(s.provider_components, o.top, [](std::uint64_t v) { return v; })) {
+      const std::size_t tab = k.find('\t');
+      t.rows.push_back({k.substr(0, tab), tab == std::string::npos ? "" : k.substr(tab + 1), with_commas(n)});
+    }
+    out.push_back(t);
+  }
+  auto pair_table = [&](const char* title, const char* what, const auto& m) {
+    Table t{title, {what, "calls", "failures", "failure rate"}, {}, {}};
+    for (const auto& [k, v] :
+         top_of(m, o.top, [](const CountPair& p) { return p.failures * 1000000 + p.calls; }))
+      t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
+    return t;
+  };
+  if (!s.assistants.empty())
+    out.push_back(pair_table("By assistant (most failures first)", "assistantId", s.assistants));
+  if (!s.phone_numbers.empty())
+    out.push_back(pair_table("By phone number (most failures first)", "phoneNumberId", s.phone_numbers));
+  if (!s.hours.empty()) {
+    std::map<std::string, CountPair> buckets;
+    for (const auto& [h, v] : s.hours) buckets[o.by == "hour" ? h + ":00Z" : h.substr(0, 10)].add(v);
+    Table t{o.by == "hour" ? "By hour (UTC)" : "By day (UTC)",
+            {o.by, "calls", "failures", "failure rate"},
+            {},
+            {}};
+    for (const auto& [k, v] : buckets) {
+      t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
+      t.bars.push_back({v.failures, v.calls});
+    }
+    out.push_back(t);
+  }
+  if (!s.findings.empty()) {
+    Table t{"Findings from the call records (beyond the endedReason)",
+            {"finding", "calls", "what it means"},
+            {},
+            {}};
+    for (const auto& [id, n] : top_of(s.findings, SIZE_MAX, [](std::uint64_t v) { return v; })) {
+      const FindingDef* def = find_finding(id);
+      t.rows.push_back({id, with_commas(n), def ? std::string(def->title) : std::string()});
+    }
+    out.push_back(t);
+  }
+  {
+    const auto cross = find_cross_findings(s, o.thresholds);
+    if (!cross.empty()) {
+      Table t{"Findings across calls", {"finding", "details"}, {}, {}};
+      for (const CrossFinding& f : cross) t.rows.push_back({std::string(f.def->id), f.message});
+      out.push_back(t);
+    }
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> unknown;
+  for (const auto& [code, n] : s.codes) {
+    std::array<char, 256> buf{};
+    if (!classify(normalize_code(code, buf.data(), buf.size())).classified()) unknown.push_back({code, n});
+  }
+  if (!unknown.empty()) {
+    // Most frequent first, and only the top rows: a suggestion costs an edit-distance scan
+    // over every published code, and junk logs can hold thousands of distinct codes.
+    std::stable_sort(unknown.begin(), unknown.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    const std::size_t total_unknown = unknown.size();
+    if (unknown.size() > o.top) unknown.resize(o.top);
+    Table t{total_unknown > unknown.size()
+                ? "Unknown codes (not in the table, not decodable; top " + std::to_string(unknown.size()) +
+                      " of " + std::to_string(total_unknown) + ")"
+                : std::string("Unknown codes (not in the table, not decodable)"),
+            {"endedReason", "calls", "did you mean"},
+            {},
+            {}};
+    for (const auto& [code, n] : unknown) {
+      std::array<char, 256> buf{};
+      std::string_view sugg = suggest(normalize_code(code, buf.data(), buf.size()))[0];
+      t.rows.push_back({code, with_commas(n), std::string(sugg)});
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
+  std::string line = with_commas(s.stats.records) + " records: " + with_commas(s.stats.calls) +
+                     " ended calls, " + with_commas(s.stats.not_ended) + " not ended, " +
+                     with_commas(s.stats.skipped) + " webhook messages skipped, " +
+                     with_commas(s.stats.unreadable) + " unreadable";
+  if (filtered_out) line += "; " + with_commas(filtered_out) + " calls left out by filters";
+  if (s.stats.file_errors) line += "; " + with_commas(s.stats.file_errors) + " inputs could not be read";
+  return line;
+}
+
+}  // namespace
+
+std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st) {
+  std::string out;
+  std::uint64_t shown = 0;
+  for (auto n : s.by_fault) shown += n;
+  std::string head = std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " +
+                     with_commas(shown) + " ended calls, " + with_commas(s.failures()) + " failed (" +
+                     percent(s.failures(), shown) + ")";
+  if (s.first_time != kNoTime)
+    head += ", " + format_iso8601(s.first_time).substr(0, 10) + " to " +
+            format_iso8601(s.last_time).substr(0, 10);
+  put(out, head);
+  put(out, "Input: " + with_commas(s.files) + (s.files == 1 ? " input, " : " inputs, ") +
+               accounting_line(s, o.filtered_out));
+  for (const Table& t : summary_tables(s, o)) {
+    if (t.rows.empty()) continue;
+    put(out, "");
+    put(out, std::string(st.bold()) + t.title + std::string(st.reset()));
+    std::vector<std::size_t> w(t.header.size(), 0);
+    for (std::size_t i = 0; i < t.header.size(); ++i) w[i] = t.header[i].size();
+    for (const auto& r : t.rows)
+      for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    auto is_numeric = [](const std::string& v) {
+      return !v.empty() && std::isdigit(static_cast<unsigned char>(v[0])) != 0 &&
+             v.find_first_not_of("0123456789,.%") == std::string::npos;
+    };
+    auto render_row = [&](const std::vector<std::string>& r, bool header) {
+      std::string line = "  ";
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        std::string v = r[i];
+        const bool last = i + 1 == r.size();
+        const bool numeric = header ? (i > 0 && !t.rows.empty() && is_numeric(t.rows[0][i])) : is_numeric(v);
+        if (numeric)
+          v.insert(0, w[i] - std::min(w[i], v.size()), ' ');
+        else if (!last)
+          v.append(w[i] - std::min(w[i], v.size()), ' ');
+        line += v;
+        if (!last) line += "  ";
+      }
+      return line;
+    };
+    put(out, std::string(st.dim()) + render_row(t.header, true) + std::string(st.reset()));
+    for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
+      std::string line = render_row(t.rows[ri], false);
+      if (o.bars && ri < t.bars.size())
+        line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) +
+                std::string(st.reset());
+      put(out, line);
+    }
+  }
+  put(out, "");
+  put(out, std::string(st.bold()) + "Not charged by Vapi (typically)" + std::string(st.reset()) + ": " +
+               with_commas(s.not_charged_calls) + " calls (Vapi-side failures), " +
+               money(s.not_charged_cost) + " billed on them" +
+               (s.not_charged_cost > 0 ? ": candidates for a credit request" : ""));
+  if (!s.not_charged_ids.empty()) {
+    const std::size_t n =
+        o.all_ids ? s.not_charged_ids.size() : std::min<std::size_t>(5, s.not_charged_ids.size());
+    for (std::size_t i = 0; i < n; ++i) put(out, "  " + s.not_charged_ids[i]);
+    if (n < s.not_charged_ids.size())
+      put(out, "  ... " + with_commas(s.not_charged_ids.size() - n) + " more" +
+                   (o.more_ids_hint.empty() ? std::string() : " (" + o.more_ids_hint + ")"));
+    if (o.all_ids && s.ids_truncated)
+      put(out, "  (list capped at " + with_commas(Summary::kMaxIds) + " IDs)");
+  }
+  if (s.calls_with_cost)
+    put(out, "Total cost: " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
+                 " calls with a cost");
+  if (s.truncated)
+    put(out, "Note: more than " + with_commas(Summary::kMaxKeys) + " distinct keys in a table: it keeps " +
+                 with_commas(Summary::kMaxKeys) +
+                 " of them (chosen by a hash of the key, so that shards merge exactly) and counts the rest "
+                 "under (other).");
+  return out;
+}
+
+std::string render_summary_markdown(const Summary& s, const SummaryReportOptions& o) {
+  std::string out;
+  std::uint64_t shown = 0;
+  for (auto n : s.by_fault) shown += n;
+  put(out, "# vapidiag summary");
+  put(out, "");
+  put(out, "**" + with_commas(shown) + "** ended calls, **" + with_commas(s.failures()) + "** failed (" +
+               percent(s.failures(), shown) + ")" +
+               (s.first_time != kNoTime
+                    ? ", " + format_iso8601(s.first_time) + " to " + format_iso8601(s.last_time)
+                    : std::string()) +
+               ".");
+  put(out, "");
+  put(out, "Input: " + accounting_line(s, o.filtered_out) + ".");
+  auto esc = [](const std::string& v) {
+    std::string e;
+    for (char c : v) {
+      if (c == '|')
+        e += "\\|";
+      else if (c == '\n')
+        e += ' ';
+      else
+        e += c;
+    }
+    return e;
+  };
+  for (const Table& t : summary_tables(s, o)) {
+    if (t.rows.empty()) continue;
+    put(out, "");
+    put(out, "## " + t.title);
+    put(out, "");
+    std::string h = "|", sep = "|";
+    for (const auto& c : t.header) h += " " + c + " |", sep += " --- |";
+    put(out, h);
+    put(out, sep);
+    for (const auto& r : t.rows) {
+      std::string line = "|";
+      for (const auto& c : r) line += " " + esc(c) + " |";
+      put(out, line);
+    }
+  }
+  put(out, "");
+  put(out, "## Not charged by Vapi (typically)");
+  put(out, "");
+  put(out, with_commas(s.not_charged_calls) + " calls, " + money(s.not_charged_cost) + " billed on them.");
+  if (!s.not_charged_ids.empty()) {
+    put(out, "");
+    const std::size_t n =
+        o.all_ids ? s.not_charged_ids.size() : std::min<std::size_t>(20, s.not_charged_ids.size());
+    for (std::size_t i = 0; i < n; ++i) put(out, "- `" + s.not_charged_ids[i] + "`");
+    if (n < s.not_charged_ids.size())
+      put(out, "- ... " + with_commas(s.not_charged_ids.size() - n) + " more");
+  }
+  return out;
+}
+
+std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o) {
+  std::string out;
+  const DelimitedWriter csv(DelimitedWriter::kCsv);
+  put(out, csv.row({"section", "key", "calls", "failures", "share"}));
+  std::uint64_t shown = 0;
+  for (auto n : s.by_fault) shown += n;
+  auto row = [&](std::string_view sec, std::string_view key, std::uint64_t calls, const std::string& failures,
+                 const std::string& share) {
+    put(out, csv.row({sec, key, std::to_string(calls), failures, share}));
+  };
+  row("total", "records", s.stats.records, "", "");
+  row("total", "calls", s.stats.calls, std::to_string(s.failures()), percent(s.failures(), shown));
+  row("total", "not_ended", s.stats.not_ended, "", "");
+  row("total", "skipped", s.stats.skipped, "", "");
+  row("total", "unreadable", s.stats.unreadable, "", "");
+  for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
+    row("symptom", kSymptomNames[i], s.by_symptom[i], "", percent(s.by_symptom[i], shown));
+  for (std::size_t i = 0; i < s.by_fault.size(); ++i)
+    row("fault", kFaultNames[i], s.by_fault[i], "", percent(s.by_fault[i], shown));
+  for (const auto& [k, v] : top_of(s.codes, SIZE_MAX, [](std::uint64_t x) { return x; }))
+    row("code", k, v, "", percent(v, shown));
+  for (const auto& [k, v] : s.provider_components) {
+    std::string key = k;
+    std::replace(key.begin(), key.end(), '\t', '/');
+    row("provider", key, v, "", "");
+  }
+  for (const auto& [k, v] : s.assistants)
+    row("assistant", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  for (const auto& [k, v] : s.phone_numbers)
+    row("phone_number", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  std::map<std::string, CountPair> buckets;
+  for (const auto& [h, v] : s.hours) buckets[o.by == "hour" ? h + ":00Z" : h.substr(0, 10)].add(v);
+  for (const auto& [k, v] : buckets)
+    row(o.by, k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  row("not_charged", "calls", s.not_charged_calls, "", "");
+  for (const std::string& id : s.not_charged_ids) row("not_charged_id", id, 1, "", "");
+  return out;
+}
+
+}  // namespace vapidiag
