@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <span>
 #include <vector>
 
 #include "glob.hpp"
@@ -127,8 +128,10 @@ void fill_from_row(Classification& c, const CodeRow& row) {
   c.row = &row;
 }
 
-// Exact row or pattern row; no alias step (used for successors too).
-Classification classify_direct(std::string_view code) {
+// Exact row or pattern row; no alias step (used for successors too). Without its exact
+// row and the skipped patterns when measuring generalisation.
+Classification classify_direct(std::string_view code, bool use_exact = true,
+                               std::span<const PatternRow* const> skip = {}) {
   Classification c;
   c.code = code;
   if (code.empty()) return c;
@@ -137,7 +140,7 @@ Classification classify_direct(std::string_view code) {
     c.retired = k->retired;
     c.successor = k->successor;
   }
-  if (const CodeRow* row = find_code_row(code)) {
+  if (const CodeRow* row = use_exact ? find_code_row(code) : nullptr) {
     fill_from_row(c, *row);
     c.matched_by = MatchKind::Exact;
     c.rule = row->code;
@@ -147,6 +150,7 @@ Classification classify_direct(std::string_view code) {
   }
   const Parts parts = split(code);
   for (const PatternRow& row : pattern_rows()) {
+    if (std::find(skip.begin(), skip.end(), &row) != skip.end()) continue;
     if (!glob_match(row.pattern, code)) continue;
     c.matched_by = row.decode ? MatchKind::Decoded : MatchKind::Pattern;
     c.rule = row.pattern;
@@ -225,6 +229,21 @@ const std::vector<LetterProfile>& letter_profiles() {
   return profiles;
 }
 
+// The guide writes some codes without their phase prefix (pipeline-no-available-llm-model
+// for call.in-progress.error-pipeline-no-available-llm-model): the published code, if any.
+const KnownCode* short_form_of(std::string_view code) {
+  constexpr std::string_view kPhase = "call.in-progress.error-";
+  constexpr std::size_t kMax = 200;
+  if (code.empty() || code.size() + kPhase.size() > kMax || code.substr(0, 5) == "call." ||
+      code.substr(0, 5) == "call-")
+    return nullptr;
+  std::array<char, kMax> buf;
+  std::copy(kPhase.begin(), kPhase.end(), buf.begin());
+  std::copy(code.begin(), code.end(), buf.begin() + static_cast<std::ptrdiff_t>(kPhase.size()));
+  const KnownCode* k = find_known({buf.data(), kPhase.size() + code.size()});
+  return k && !k->retired ? k : nullptr;
+}
+
 }  // namespace
 
 std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap) {
@@ -253,18 +272,52 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
 }
 
 Classification classify(std::string_view code) {
-  if (const KnownCode* k = find_known(code);
-      k && k->retired && !k->successor.empty() && !find_code_row(code)) {
-    Classification c = classify_direct(k->successor);
+  const KnownCode* k = find_known(code);
+  const CodeRow* row = find_code_row(code);
+  Classification c;
+  if (k && k->retired && !k->successor.empty() && !row) {
+    c = classify_direct(k->successor);
     c.code = code;
     c.matched_by = MatchKind::Alias;
     c.rule = k->successor;
     c.known = true;
     c.retired = true;
     c.successor = k->successor;
-    return c;
+  } else if (const KnownCode* full = k || row ? nullptr : short_form_of(code)) {
+    // The troubleshooting guide's short spelling of a published code resolves as that code.
+    c = classify(full->code);
+    c.code = code;
+    c.matched_by = MatchKind::Alias;
+    c.rule = full->code;
+    c.known = false;
+    c.retired = false;
+    c.successor = {};
+  } else {
+    c = classify_direct(code);
   }
-  return classify_direct(code);
+  // A fault tag in the code decides the fault, whatever row, alias or pattern matched. Only
+  // a retired code that Vapi moved to the other prefix keeps its successor's fault, and says so.
+  const Fault tag = fault_tag(code, Fault::Unknown);
+  if (c.classified() && tag != Fault::Unknown && c.fault != tag) {
+    if (c.retired && c.matched_by == MatchKind::Alias) {
+      c.fault_from_successor = true;
+    } else {
+      c.fault = tag;
+      c.charged = tag != Fault::Vapi;
+    }
+  }
+  return c;
+}
+
+Classification classify_without_rows(std::string_view code,
+                                     std::span<const PatternRow* const> skip_patterns) {
+  Classification c = classify_direct(code, false, skip_patterns);
+  if (const Fault tag = fault_tag(code, Fault::Unknown);
+      c.classified() && tag != Fault::Unknown && c.fault != tag) {
+    c.fault = tag;
+    c.charged = tag != Fault::Vapi;
+  }
+  return c;
 }
 
 std::array<std::string_view, 3> suggest(std::string_view code) {

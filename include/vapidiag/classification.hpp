@@ -59,6 +59,9 @@ struct Classification {
   bool known = false;   // in Vapi's published list, current or retired
   bool retired = false;
   std::string_view successor;  // retired codes with a direct successor
+  // A retired code whose fault tag names the other party than its successor's (Vapi moved
+  // it from vapifault to providerfault): the fault is the successor's, not the tag's.
+  bool fault_from_successor = false;
   std::string_view docs;       // full docs.vapi.ai URL
   const CodeRow* row = nullptr;         // exact/alias matches
   const PatternRow* pattern = nullptr;  // pattern/decoded matches

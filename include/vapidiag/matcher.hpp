@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,11 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
 
 // Classify an already normalised code.
 Classification classify(std::string_view code);
+
+// What classify() says for a code that has no row of its own: as if its exact row and
+// the given pattern rows did not exist (no alias either). For measuring how well the
+// family rules generalise to codes no row names yet.
+Classification classify_without_rows(std::string_view code, std::span<const PatternRow* const> skip_patterns);
 
 // Up to three codes the user probably meant, best first (hints, then edit
 // distance over every known code and row). Empty views fill unused slots.

@@ -63,8 +63,13 @@ void explain_text(const Classification& c, Context& ctx) {
   field(ctx, "charged", c.charged ? "yes, Vapi typically bills such calls"
                                   : "no, Vapi typically does not bill such calls (ask for a credit if it did)");
   if (c.retired)
-    field(ctx, "retired", c.successor.empty() ? "Vapi no longer sends this code; it has no direct successor"
-                                              : "Vapi now sends " + std::string(c.successor) + " instead");
+    field(ctx, "retired",
+          c.successor.empty()
+              ? "Vapi no longer sends this code; it has no direct successor"
+              : "Vapi now sends " + std::string(c.successor) + " instead" +
+                    (c.fault_from_successor ? ", under the other fault tag: the fault shown is the "
+                                              "successor's, not the tag in this code"
+                                            : ""));
   std::string how(to_string(c.matched_by));
   if (c.matched_by == MatchKind::Pattern || c.matched_by == MatchKind::Decoded) how += " " + std::string(c.rule);
   if (c.matched_by == MatchKind::Alias) how += " of " + std::string(c.rule);

@@ -168,6 +168,40 @@ bool check_docs(const Line& l, std::size_t col) {
   return true;
 }
 
+// The fault a tag in the code names ("vapifault" or "providerfault" as a whole word), or "".
+std::string fault_tag(std::string_view code) {
+  std::string tag;
+  std::size_t start = 0;
+  while (start <= code.size()) {
+    std::size_t end = code.find_first_of("-.", start);
+    if (end == std::string_view::npos) end = code.size();
+    const std::string_view word = code.substr(start, end - start);
+    if (word == "vapifault" || word == "providerfault") tag = std::string(word);
+    start = end + 1;
+  }
+  return tag;
+}
+
+// The names written in backticks in the section of data/README.md that explains why a fault
+// is left unknown; every row whose fault is unknown must be one of them.
+std::set<std::string> unknown_fault_reasons(const std::string& dir) {
+  std::set<std::string> names;
+  std::ifstream in(dir + "/README.md");
+  std::string text;
+  bool in_section = false;
+  while (std::getline(in, text)) {
+    if (text.rfind("## ", 0) == 0) in_section = text.find("unknown") != std::string::npos;
+    if (!in_section) continue;
+    for (std::size_t i = text.find('`'); i != std::string::npos; i = text.find('`', i + 1)) {
+      const std::size_t end = text.find('`', i + 1);
+      if (end == std::string::npos) break;
+      names.insert(text.substr(i + 1, end - i - 1));
+      i = end;
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,11 +270,27 @@ int main(int argc, char** argv) {
   }
 
   // Exact rows.
+  const std::set<std::string> unknown_ok = unknown_fault_reasons(dir);
+  auto check_unknown = [&](const Line& l, const std::string& name, const std::string& fault) {
+    if (fault != "unknown" || unknown_ok.count(name)) return true;
+    fail(l.file, l.number,
+         "fault of '" + name + "' is unknown: say why in the unknown-fault section of data/README.md");
+    return false;
+  };
   std::map<std::string, std::string> code_rows;
+  std::map<std::string, std::pair<std::string, std::string>> row_fault_comp;  // code -> fault, component
   for (const Line& l : read_rows(dir, "codes.tsv", 9)) {
     const std::string& c = l.cols[0];
     Common cm;
     bool ok = check_common(l, 1, 2, 3, 4, false, &cm);
+    // A fault tag in the code decides the fault; Vapi's own failures are not billed.
+    if (const std::string tag = fault_tag(c); !tag.empty() && l.cols[2] != tag)
+      fail(l.file, l.number, "'" + c + "' carries the tag " + tag + " but its fault is " + l.cols[2]),
+          ok = false;
+    else if (tag == "vapifault" && l.cols[5] != "no")
+      fail(l.file, l.number, "'" + c + "' is a vapifault code: charged must be no"), ok = false;
+    ok = check_unknown(l, c, l.cols[2]) && ok;
+    row_fault_comp[c] = {l.cols[2], l.cols[3]};
     if (!known.count(c)) fail(l.file, l.number, "'" + c + "' is neither an official nor a retired code"), ok = false;
     if (successors.count(c))
       fail(l.file, l.number, "'" + c + "' is retired with a successor: it takes the successor's row"), ok = false;
@@ -260,7 +310,7 @@ int main(int argc, char** argv) {
     bool decode;
     int specificity;
     int line;
-    std::string pattern, init;
+    std::string pattern, init, fault, component;
   };
   std::vector<Pat> pats;
   std::set<std::string> seen_patterns;
@@ -268,6 +318,7 @@ int main(int argc, char** argv) {
     const std::string& p = l.cols[0];
     Common cm;
     bool ok = check_common(l, 2, 3, 4, 5, true, &cm);
+    ok = check_unknown(l, p, l.cols[3]) && ok;
     if (!valid_code(p, true) || p.find("**") != std::string::npos)
       fail(l.file, l.number, "invalid pattern '" + p + "': use a-z 0-9 . - _ and the wildcards * ?"), ok = false;
     if (p.find_first_of("*?") == std::string::npos)
@@ -284,7 +335,8 @@ int main(int argc, char** argv) {
                     "{" + lit(p) + ", " + (decode ? "true" : "false") + ", Symptom::" + cm.symptom +
                         ", Fault::" + cm.fault + ", " + lit(l.cols[4]) + ", Retry::" + cm.retry + ", " +
                         lit(docs_host + l.cols[6]) + ", " + lit(l.cols[7]) + ", " + lit(l.cols[8]) + ", " +
-                        std::to_string(l.number) + "}"});
+                        std::to_string(l.number) + "}",
+                    l.cols[3], l.cols[4]});
   }
   std::stable_sort(pats.begin(), pats.end(), [](const Pat& a, const Pat& b) {
     if (a.decode != b.decode) return !a.decode;
@@ -355,6 +407,27 @@ int main(int argc, char** argv) {
       if (!p.decode && glob_match(p.pattern, target)) matched = true;
     if (!matched)
       fail(dir + "/codes.tsv", 0, "published code '" + code + "' has no row and matches no pattern row");
+  }
+
+  // Refusals at call start and every forwarding or warm-transfer outcome name who failed and
+  // where: the row or the first specific pattern that explains them has a definite fault and
+  // component (a pattern's `*` is filled in from the code).
+  for (const std::string& code : official) {
+    if (!glob_match("call.start.*", code) && !glob_match("call-start-*", code) &&
+        !glob_match("call.forwarding.*", code) && !glob_match("*warm-transfer*", code))
+      continue;
+    std::pair<std::string, std::string> fc;
+    if (row_fault_comp.count(code)) {
+      fc = row_fault_comp[code];
+    } else {
+      for (const Pat& p : pats)
+        if (!p.decode && glob_match(p.pattern, code)) {
+          fc = {p.fault, p.component};
+          break;
+        }
+    }
+    if (fc.first == "unknown" || fc.second == "unknown")
+      fail(dir + "/codes.tsv", 0, "'" + code + "' needs a definite fault and component, not unknown");
   }
 
   if (g_errors) {
