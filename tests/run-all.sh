@@ -18,7 +18,7 @@ CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo 
   -DVAPIDIAG_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE timing
 
 if [ -d tests/fuzz ]; then
   step "fuzz targets (clang libFuzzer, ${VAPIDIAG_FUZZ_SECONDS:-30} s each)"

@@ -1,0 +1,119 @@
+#pragma once
+// Live diagnosis of Vapi server messages, one at a time, as a webhook receiver gets them:
+// what a message is, the diagnosis of an ended call (exactly what `diagnose` finds), and
+// the running tally behind a live summary and Prometheus counters.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vapidiag/call_record.hpp"
+#include "vapidiag/classification.hpp"
+#include "vapidiag/findings.hpp"
+#include "vapidiag/reader.hpp"
+#include "vapidiag/summary.hpp"
+
+namespace vapidiag {
+
+// What a request body holds, from its envelope: {"message": {"type": ...}} or a bare
+// message {"type": ...}.
+enum class MessageKind : std::uint8_t {
+  Ending,      // an end-of-call-report or a status-update: may carry a call's ending
+  Other,       // any other server message type
+  NotJson,     // not one complete JSON value
+  NotMessage,  // JSON, but not a server message (no message type)
+};
+struct MessageProbe {
+  MessageKind kind = MessageKind::NotJson;
+  std::string type;   // message.type as sent
+  std::string error;  // NotJson, NotMessage: why
+};
+MessageProbe probe_server_message(std::string_view body);
+
+// The server message types Vapi documents; any other type is counted as "other" so that
+// a label never takes an unbounded value from input.
+std::string_view message_type_label(std::string_view type);
+
+// One ended call diagnosed as `diagnose` does it: its classification, its findings and
+// the symptom its evidence points to. The classification's views point into `code` (the
+// normalised endedReason) or into the compiled-in table, so a CallDiagnosis must not be
+// copied while in use.
+struct CallDiagnosis {
+  Classification c;
+  std::vector<Finding> findings;
+  Symptom by_evidence = Symptom::Unknown;
+  std::string code;
+};
+void diagnose_call(const CallRecord& rec, const Thresholds& t, CallDiagnosis& out, bool detail = false);
+
+// One webhook body read as a log line would be: the reader's accounting of it (one
+// record) and, for an ended call, the call.
+struct ReadMessage {
+  ReadStats stats;
+  CallRecord rec;
+  std::string error;  // unreadable: the reader's message
+};
+// `line` is the body as it will be stored (one line, no newline); stats count the newline
+// too, so that a summary of the stored log has the same byte count.
+ReadMessage read_message(std::string_view line);
+
+// Why a request was turned away; each a counter of its own.
+enum class Rejection : std::uint8_t {
+  Unauthorized,      // 401
+  BadRequest,        // 400: not JSON, not a server message, unreadable record
+  TooLarge,          // 413
+  MethodNotAllowed,  // 405
+  NotFound,          // 404
+  Timeout,           // the whole-request deadline passed
+  Busy,              // 503: too many connections waiting
+  StorageError,      // 500: the log could not be written or synced
+};
+inline constexpr std::array<std::string_view, 8> kRejectionNames = {
+    "unauthorized", "bad_request", "too_large", "method_not_allowed",
+    "not_found",    "timeout",     "busy",      "storage_error"};
+
+// The running tally of a receiver: a Summary of every logged message (the same one
+// `summary` builds from the log) and Prometheus counters. Thread-safe. Counters only ever
+// go up, so replicas sum correctly.
+class LiveTally {
+ public:
+  explicit LiveTally(const Thresholds& t);
+
+  // The one place a message the log now holds is counted: stats of its line and, when
+  // it is an ended call, the call and its diagnosis. Call it in log order.
+  void add_logged(const ReadMessage& m, const CallDiagnosis* d);
+  void add_log_file();                            // a log file was opened (start, reopen)
+  void add_message(std::string_view type_label);  // every accepted server message, by type
+  void add_rejection(Rejection r);
+  void add_request(int status, double seconds);  // every answered request
+  void add_log_error();
+
+  std::string summary_json() const;
+  Summary summary() const;
+  // Prometheus text exposition format 0.0.4.
+  std::string prometheus() const;
+
+  // Histogram bounds of request durations, in seconds.
+  static constexpr std::array<double, 12> kLatencyBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                            0.1,   0.25,   0.5,   1.0,  2.5,   10.0};
+
+ private:
+  mutable std::mutex mu_;
+  Summary summary_;
+  std::map<std::string, std::uint64_t, std::less<>> calls_;  // "fault\tsymptom\tcomponent"
+  std::map<std::string, std::uint64_t, std::less<>> codes_;  // known code or "other"
+  std::map<std::string, std::uint64_t, std::less<>> messages_;
+  std::map<int, std::uint64_t> statuses_;
+  std::array<std::uint64_t, kRejectionNames.size()> rejections_{};
+  std::array<std::uint64_t, kLatencyBounds.size() + 1> latency_{};
+  double latency_sum_ = 0.0;
+  std::uint64_t latency_count_ = 0;
+  std::uint64_t log_errors_ = 0;
+  std::vector<std::string_view> ids_;
+};
+
+}  // namespace vapidiag
