@@ -91,6 +91,8 @@ class LiveTally {
   void add_rejection(Rejection r);
   void add_request(int status, double seconds);  // every answered request
   void add_log_error();
+  void add_alert_event(std::string_view rule, bool firing);  // rules come from the command line
+  void add_hook_skipped();
 
   std::string summary_json() const;
   Summary summary() const;
@@ -113,6 +115,8 @@ class LiveTally {
   double latency_sum_ = 0.0;
   std::uint64_t latency_count_ = 0;
   std::uint64_t log_errors_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> alerts_;  // "rule\tfiring|resolved"
+  std::uint64_t hooks_skipped_ = 0;
   std::vector<std::string_view> ids_;
 };
 

@@ -20,7 +20,7 @@ std::string sys_error(const std::string& what) { return what + ": " + std::strer
 DurableLog::~DurableLog() { close(); }
 
 bool DurableLog::open(const std::string& path, std::string* err) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     *err = sys_error(path);
     return false;

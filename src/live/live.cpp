@@ -167,6 +167,16 @@ void LiveTally::add_log_error() {
   ++log_errors_;
 }
 
+void LiveTally::add_alert_event(std::string_view rule, bool firing) {
+  std::lock_guard lock(mu_);
+  ++alerts_[std::string(rule) + (firing ? "\tfiring" : "\tresolved")];
+}
+
+void LiveTally::add_hook_skipped() {
+  std::lock_guard lock(mu_);
+  ++hooks_skipped_;
+}
+
 std::string LiveTally::summary_json() const {
   std::lock_guard lock(mu_);
   return summary_.to_json();
@@ -272,6 +282,16 @@ std::string LiveTally::prometheus() const {
     sample(out, "vapidiag_http_responses_total", label("code", std::to_string(k)), u(v));
   family(out, "vapidiag_log_errors_total", "counter", "Failed writes or syncs of the log.");
   sample(out, "vapidiag_log_errors_total", "", u(log_errors_));
+  family(out, "vapidiag_alert_events_total", "counter",
+         "Alert rules that started (firing) or stopped (resolved) firing.");
+  for (const auto& [k, v] : alerts_) {
+    const std::size_t tab = k.find('\t');
+    sample(out, "vapidiag_alert_events_total",
+           label("rule", k.substr(0, tab)) + "," + label("state", k.substr(tab + 1)), u(v));
+  }
+  family(out, "vapidiag_alert_commands_skipped_total", "counter",
+         "--on-alert commands not run because too many were still running.");
+  sample(out, "vapidiag_alert_commands_skipped_total", "", u(hooks_skipped_));
   family(out, "vapidiag_request_duration_seconds", "histogram",
          "Time from a request's arrival to its answer.");
   std::uint64_t cum = 0;

@@ -7,10 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "alerter.hpp"
 #include "receiver.hpp"
 #include "vapidiag/cli.hpp"
 #include "vapidiag/table.hpp"
@@ -43,6 +45,9 @@ struct Options {
   std::size_t threads = 16, max_queue = 256;
   double request_timeout = 10, keep_alive_timeout = 5;
   std::map<std::string, double> thresholds;
+  std::vector<std::string> alerts;
+  std::string alert_format = "text", on_alert;
+  double on_alert_timeout = 10;
 };
 
 bool is_loopback(const std::string& host) {
@@ -90,6 +95,19 @@ int run(const Options& o) {
     return kExitUsage;
   }
   for (const auto& [name, value] : o.thresholds) ro.thresholds.set(name, value);
+  std::vector<AlertRule> rules;
+  for (const std::string& text : o.alerts) {
+    AlertRule r;
+    if (!parse_alert_rule(text, &r, &err)) {
+      std::fprintf(stderr, "vapidiag-serve: --alert '%s': %s\n", text.c_str(), err.c_str());
+      return kExitUsage;
+    }
+    rules.push_back(r);
+  }
+  if (!o.on_alert.empty() && rules.empty()) {
+    std::fprintf(stderr, "vapidiag-serve: --on-alert needs at least one --alert rule\n");
+    return kExitUsage;
+  }
   ro.max_body_bytes = static_cast<std::size_t>(o.max_body_mb * 1024 * 1024);
   ro.limits.threads = o.threads;
   ro.limits.max_queue = o.max_queue;
@@ -115,7 +133,17 @@ int run(const Options& o) {
   }
   LiveTally tally(ro.thresholds);
   tally.add_log_file();
+  serve::AlerterOptions ao;
+  ao.json = o.alert_format == "json";
+  ao.command = o.on_alert;
+  ao.command_timeout = std::chrono::milliseconds(static_cast<long long>(o.on_alert_timeout * 1000));
+  std::unique_ptr<serve::Alerter> alerter;
+  if (!rules.empty()) alerter = std::make_unique<serve::Alerter>(rules, ro.thresholds, ao, stderr, &tally);
   serve::Receiver receiver(ro, log, tally);
+  if (alerter)
+    receiver.on_call = [&alerter](const CallRecord& rec, const CallDiagnosis& d) {
+      alerter->add_call(rec, d);
+    };
   httplib::Server& server = receiver.server();
   const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
@@ -150,6 +178,7 @@ int run(const Options& o) {
   });
   server.listen_after_bind();  // returns once stopped and every accepted connection is served
   log.close();
+  if (alerter) alerter->stop();
   pthread_kill(signals.native_handle(), SIGUSR1);
   signals.join();
   std::fprintf(stderr, "vapidiag-serve: stopped; the log is synced\n");
@@ -188,6 +217,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   app.add_option("--keep-alive-timeout", o.keep_alive_timeout, "Seconds an idle connection is kept")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  app.add_option("--alert", o.alerts,
+                 "Rolling-window rule, repeatable: vapifault>5%/10m, never-connected>=3/1m, summary.burst");
+  app.add_option("--alert-format", o.alert_format, "Alert lines on stderr: text or json (NDJSON)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--on-alert", o.on_alert, "Command run (sh -c) with each alert as JSON on stdin");
+  app.add_option("--on-alert-timeout", o.on_alert_timeout, "Seconds before an --on-alert command is killed")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   for (const Threshold& t : thresholds()) {

@@ -52,7 +52,13 @@ void Receiver::setup_routes() {
   });
   s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     t_answered = true;
-    res.set_content(tally_.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+    std::string text = tally_.prometheus();
+    text +=
+        "# HELP vapidiag_log_syncs_total fdatasync calls on the log; each covers every line written before "
+        "it.\n"
+        "# TYPE vapidiag_log_syncs_total counter\nvapidiag_log_syncs_total " +
+        std::to_string(log_.syncs()) + "\n";
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
   });
   s.Get("/summary", [this](const httplib::Request& req, httplib::Response& res) {
     t_answered = true;
