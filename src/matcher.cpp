@@ -149,7 +149,13 @@ Classification classify_direct(std::string_view code, bool use_exact = true,
     return c;
   }
   const Parts parts = split(code);
+  // A code people type that Vapi never sent gets suggestions, not a generic decoding.
+  const auto hs = hints();
+  const auto it = std::lower_bound(hs.begin(), hs.end(), code,
+                                   [](const Hint& h, std::string_view k) { return h.code < k; });
+  const bool hint = it != hs.end() && it->code == code;
   for (const PatternRow& row : pattern_rows()) {
+    if (row.decode && hint) break;
     if (std::find(skip.begin(), skip.end(), &row) != skip.end()) continue;
     if (!glob_match(row.pattern, code)) continue;
     c.matched_by = row.decode ? MatchKind::Decoded : MatchKind::Pattern;
@@ -169,8 +175,11 @@ Classification classify_direct(std::string_view code, bool use_exact = true,
         if (is_component_word(t)) word = t;
         return !word.empty();
       });
+      const bool returning = any_token(parts.after, [](std::string_view t) { return t == "returning"; });
       if (!word.empty()) {
         c.component = word;
+      } else if (returning) {
+        c.component = "transcriber";  // returning-<status>-… is the speech-to-text shape (NOTES 1)
       } else if (parts.info) {
         const std::string_view comps = parts.info->components;
         c.component = comps.substr(0, comps.find(','));

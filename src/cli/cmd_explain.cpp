@@ -82,6 +82,11 @@ void explain_text(const Classification& c, Context& ctx) {
   }
   if (!refined.empty()) field(ctx, "evidence", "call logs can refine this diagnosis: " + refined);
   field(ctx, "matched", how, st.dim());
+  // A family rule also catches typos of published codes (customer-busyy): name the closest.
+  if (c.matched_by == MatchKind::Decoded && !c.known) {
+    const auto close = suggest(c.code);
+    if (!close[0].empty()) field(ctx, "closest", std::string(close[0]) + " (a published code)", st.cyan());
+  }
   field(ctx, "docs", c.docs, st.blue());
 }
 
