@@ -663,9 +663,12 @@ TEST_CASE("messages and artifact.messages: the larger wins", "[reader][fields]")
                                          {"role": "user", "endTime": 5}]},
                "messages": [{"role": "bot", "secondsFromStart": 1}]}
 {"endedReason": "y", "messages": [{"role": "bot"}, {"role": "assistant"}],
- "artifact": {"messages": [{"role": "user"}]}})",
+ "artifact": {"messages": [{"role": "user"}]}}
+{"endedReason": "z", "messages": [{"role": "bot", "secondsFromStart": 1}],
+ "artifact": {"messages": [{"role": "user"}, {"role": "bot", "secondsFromStart": 2},
+                           {"role": "user", "endTime": 5}]}, "id": "after"})",
             c);
-  REQUIRE(c.calls.size() == 2);
+  REQUIRE(c.calls.size() == 3);
   CHECK(c.calls[0].user_turns == 2);
   CHECK(c.calls[0].bot_turns == 1);
   CHECK(c.calls[0].first_bot_seconds == Approx(2));
@@ -673,6 +676,13 @@ TEST_CASE("messages and artifact.messages: the larger wins", "[reader][fields]")
   CHECK(c.calls[0].last_speaker == "user");
   CHECK(c.calls[1].bot_turns == 2);  // "assistant" counts as bot
   CHECK(c.calls[1].user_turns == 0);
+  // The larger array comes second: read in detail too (the record is read again).
+  CHECK(c.calls[2].user_turns == 2);
+  CHECK(c.calls[2].bot_turns == 1);
+  CHECK(c.calls[2].first_bot_seconds == Approx(2));
+  CHECK(c.calls[2].last_user_turn_end == 5);
+  CHECK(c.calls[2].last_speaker == "user");
+  CHECK(c.calls[2].id == "after");
 }
 
 // --- bad input -----------------------------------------------------------------------------

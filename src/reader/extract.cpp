@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -57,12 +58,42 @@ error_code soften(error_code e) {
 }
 
 // A key (or a short string) equal to a literal: compared as written, with the closing
-// quote, in a few inlined loads. Reading past a shorter key stays inside the record or
-// its padding.
+// quote, 8 bytes at a time against words the compiler folds from the literal (a call to
+// memcmp per key and its branches cost more than the comparison). Reading up to 8 bytes
+// past a shorter key stays inside the record or its padding.
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// name[at, at + 8), with the closing quote after the name and zeros after that, as a
+// little-endian word.
 template <std::size_t N>
-bool key_is(const od::raw_json_string& k, const char (&name)[N]) {
+[[gnu::always_inline]] inline std::uint64_t key_word(const char (&name)[N], std::size_t at) {
+  std::uint64_t w = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const std::size_t j = at + i;
+    const auto c = static_cast<unsigned char>(j + 1 < N ? name[j] : j + 1 == N ? '"' : 0);
+    w |= std::uint64_t{c} << (8 * i);
+  }
+  return w;
+}
+
+template <std::size_t N>
+[[gnu::always_inline]] inline bool key_is(const od::raw_json_string& k, const char (&name)[N]) {
   const char* raw = k.raw();
-  return std::memcmp(raw, name, N - 1) == 0 && raw[N - 1] == '"';
+  if constexpr (std::endian::native != std::endian::little) {
+    return std::memcmp(raw, name, N - 1) == 0 && raw[N - 1] == '"';
+  } else if constexpr (N <= 8) {  // N: the name's bytes and the quote
+    constexpr std::uint64_t mask = N == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * N)) - 1;
+    return (load8(raw) & mask) == key_word(name, 0);
+  } else {
+    std::uint64_t diff = 0;
+    for (std::size_t at = 0; at + 8 < N; at += 8) diff |= load8(raw + at) ^ key_word(name, at);
+    diff |= load8(raw + N - 8) ^ key_word(name, N - 8);  // the last 8 bytes, overlapping
+    return diff == 0;
+  }
 }
 
 const char* type_name(od::json_type t) {
@@ -188,6 +219,8 @@ struct Extractor::Impl {
   Ended ended = Ended::Absent;
   od::json_type ended_type = od::json_type::null;
   bool envelope = false;
+  bool exact = false;   // count a second messages array with count_elements() (see read_messages_once)
+  bool reread = false;  // a second messages array was larger: read the record again, exact
   std::string number_scratch;
   std::string sip_scratch;
 
@@ -432,18 +465,38 @@ struct Extractor::Impl {
 
   // messages[] and artifact.messages usually hold the same conversation: the second one
   // met is only counted, and read only if it holds more entries than the first.
-  static error_code read_messages_once(od::value& v, MsgStats& s, const MsgStats& other) {
+  //
+  // Counting walks the array once and leaves it consumed. simdjson's count_elements()
+  // would walk it, rewind, and have it walked again to reach the next key; but then a
+  // larger second array can be read in detail at once. So when the second array turns out
+  // larger, the record is read again in `exact` mode, which counts with count_elements()
+  // (rare: both arrays normally hold the same messages). Both ways give the same result.
+  error_code read_messages_once(od::value& v, MsgStats& s, const MsgStats& other) {
     if (other.detailed) {
       std::size_t n = 0;
-      const error_code e = v.count_elements().get(n);
+      error_code e = simdjson::SUCCESS;
+      if (exact) {
+        e = v.count_elements().get(n);
+      } else {
+        od::array arr;
+        e = v.get_array().get(arr);
+        if (e == simdjson::SUCCESS) {
+          for (auto elem : arr) {
+            e = elem.error();
+            if (e != simdjson::SUCCESS) break;
+            ++n;
+          }
+        }
+      }
       if (e != simdjson::SUCCESS) {
         s = MsgStats{};
         return soften(e);
       }
-      if (n <= other.entries) {
+      if (n <= other.entries || !exact) {
         s = MsgStats{};
         s.present = true;
         s.entries = static_cast<std::uint32_t>(n);
+        if (n > other.entries) reread = true;
         return simdjson::SUCCESS;
       }
     }
@@ -912,6 +965,20 @@ struct Extractor::Impl {
 
   Outcome parse(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why,
                 bool* whole) {
+    exact = false;
+    reread = false;
+    Outcome out = parse_once(data, len, capacity, why, whole);
+    if (reread) {
+      CallRecord& r = *rec;
+      reset(r);
+      exact = true;
+      out = parse_once(data, len, capacity, why, whole);
+    }
+    return out;
+  }
+
+  Outcome parse_once(const std::uint8_t* data, std::size_t len, std::size_t capacity, std::string& why,
+                     bool* whole) {
     t_softened = false;
     od::document doc;
     error_code e = parser.iterate(data, len, capacity).get(doc);
@@ -926,6 +993,7 @@ struct Extractor::Impl {
       why = json_error(e);
       return Outcome::Unreadable;
     }
+    if (reread && !exact) return Outcome::Unreadable;  // read again by parse()
     // Every field was walked: the iterator is past the object's closing brace, which is
     // the last token if the object was all there was.
     if (whole != nullptr) *whole = !t_softened && doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
