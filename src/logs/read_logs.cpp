@@ -280,28 +280,34 @@ namespace {
 // that was split, and at the end.
 class SummarySink final : public CallSink {
  public:
-  SummarySink(std::size_t jobs, std::int64_t burst_window_ms) : parts_(jobs), ids_(jobs) {
+  SummarySink(std::size_t jobs, std::int64_t burst_window_ms) : parts_(jobs) {
     total.burst_window_ms = burst_window_ms;
-    for (Summary& p : parts_) p.burst_window_ms = burst_window_ms;
+    for (Part& p : parts_) p.summary.burst_window_ms = burst_window_ms;
   }
   void on_call(std::size_t w, const Diagnosis& d) override {
-    parts_[w].add_call(d.rec, d.c);
-    ids_[w].clear();
-    for (const Finding& f : d.findings) ids_[w].push_back(f.def->id);
-    parts_[w].add_findings(ids_[w], d.by_evidence != d.c.symptom);
+    Part& p = parts_[w];
+    p.summary.add_call(d.rec, d.c);
+    p.ids.clear();
+    for (const Finding& f : d.findings) p.ids.push_back(f.def->id);
+    p.summary.add_findings(p.ids, d.by_evidence != d.c.symptom);
   }
   void on_workers_joined() override {
-    for (Summary& p : parts_) {
-      total.merge(p);
-      p = Summary{};
-      p.burst_window_ms = total.burst_window_ms;
+    for (Part& p : parts_) {
+      total.merge(p.summary);
+      p.summary = Summary{};
+      p.summary.burst_window_ms = total.burst_window_ms;
     }
   }
   Summary total;
 
  private:
-  std::vector<Summary> parts_;
-  std::vector<std::vector<std::string_view>> ids_;
+  // What one worker writes for every call, on cache lines of its own: side by side, the
+  // workers' counters and vector ends would share lines that then bounce between cores.
+  struct alignas(64) Part {
+    Summary summary;
+    std::vector<std::string_view> ids;
+  };
+  std::vector<Part> parts_;
 };
 
 }  // namespace
