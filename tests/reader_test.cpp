@@ -1121,7 +1121,7 @@ TEST_CASE("read_file and read_fd over a pipe read like read_buffer", "[reader][i
   CHECK(from_buffer.log == from_pipe.log);
 }
 
-TEST_CASE("stop_requested stops between records; progress is reported", "[reader][io]") {
+TEST_CASE("stop_requested stops between records; progress is reported", "[reader][io][threads]") {
   std::string text;
   for (int i = 0; i < 100; ++i) text += "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":\"x\"}\n";
   Collect c;
@@ -1221,7 +1221,7 @@ TEST_CASE("whole lines: a line simdjson reads as one object is one record", "[re
   CHECK(got.back().rfind("records=3 calls=2 not_ended=0 skipped=0 unreadable=1", 0) == 0);
 }
 
-TEST_CASE("framing on a second thread: long inputs, where that thread also parses records", "[reader][io]") {
+TEST_CASE("framing on a second thread: long inputs, where that thread also parses records", "[reader][io][threads]") {
   // Batches close at 1,024 events, so these inputs take several batches, and the framing
   // thread parses some of them itself (all, none or as timing has it, by the chunk size
   // modulo 3: see run_log); every report must still come out in input order.
@@ -1263,7 +1263,7 @@ TEST_CASE("framing on a second thread: long inputs, where that thread also parse
   }
 }
 
-TEST_CASE("framing on a second thread: not JSON, read errors and large records", "[reader][io]") {
+TEST_CASE("framing on a second thread: not JSON, read errors and large records", "[reader][io][threads]") {
   ReadOptions p;
   p.pipeline = true;
   p.chunk_bytes = 16;

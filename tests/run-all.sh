@@ -20,6 +20,17 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE timing
 
+step "ThreadSanitizer build (clang): the threaded tests"
+# The reader's second thread (unit tests tagged [threads]) and the end-to-end runs that
+# compare 1, 2, 3 and 5 threads, stdin and pipes (crosscheck.sh).
+CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAPIDIAG_WERROR=ON \
+  -DVAPIDIAG_TSAN=ON >/dev/null
+cmake --build build-tsan -j "$jobs" --target vapidiag vapidiag_tests gen_calls
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+build-tsan/tests/vapidiag_tests "[threads]"
+bash tests/cli/crosscheck.sh build-tsan/vapidiag build-tsan/tests/bench/gen_calls
+unset TSAN_OPTIONS
+
 if [ -d tests/fuzz ]; then
   step "fuzz targets (clang libFuzzer, ${VAPIDIAG_FUZZ_SECONDS:-30} s each)"
   CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAPIDIAG_FUZZ=ON \
