@@ -108,7 +108,6 @@ TEST_CASE("DurableLog: lines in order, durable tickets, reopen to a fresh file")
   REQUIRE(log.open(path, &err));
   std::vector<std::thread> threads;
   std::vector<int> order;
-  std::mutex mu;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
