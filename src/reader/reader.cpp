@@ -27,6 +27,17 @@
 #include "extract.hpp"
 #include "framer.hpp"
 
+// ThreadSanitizer (clang 14) does not follow mremap: the pages a buffer leaves keep its
+// shadow state, and a buffer another thread later maps there is reported as a race.
+// Under it, a buffer grows by a fresh mapping and a copy instead.
+#if defined(__SANITIZE_THREAD__)
+#define VAPIDIAG_NO_MREMAP 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VAPIDIAG_NO_MREMAP 1
+#endif
+#endif
+
 namespace vapidiag {
 
 namespace {
@@ -133,12 +144,18 @@ class Buffer {
 
   // Resizes to n bytes, keeping the first `keep` bytes.
   void resize(std::size_t n, std::size_t keep) {
-#ifdef __linux__
+#if defined(__linux__) && !defined(VAPIDIAG_NO_MREMAP)
     void* q = p_ == nullptr ? ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                             : ::mremap(p_, cap_, n, MREMAP_MAYMOVE);
     if (q == MAP_FAILED) throw std::bad_alloc();
     p_ = static_cast<std::uint8_t*>(q);
     (void)keep;
+#elif defined(__linux__)
+    void* q = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED) throw std::bad_alloc();
+    if (keep > 0) std::memcpy(q, p_, keep);
+    release();
+    p_ = static_cast<std::uint8_t*>(q);
 #else
     auto* q = new std::uint8_t[n];
     if (keep > 0) std::memcpy(q, p_, keep);
