@@ -25,9 +25,9 @@ step "ThreadSanitizer build (clang): the threaded tests"
 # compare 1, 2, 3 and 5 threads, stdin and pipes (crosscheck.sh).
 CXX=clang++ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAPIDIAG_WERROR=ON \
   -DVAPIDIAG_TSAN=ON >/dev/null
-cmake --build build-tsan -j "$jobs" --target vapidiag vapidiag_tests gen_calls
+cmake --build build-tsan -j "$jobs" --target vapidiag vapidiag_thread_tests gen_calls
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-build-tsan/tests/vapidiag_tests "[threads]"
+build-tsan/tests/vapidiag_thread_tests "[threads]"
 bash tests/cli/crosscheck.sh build-tsan/vapidiag build-tsan/tests/bench/gen_calls
 unset TSAN_OPTIONS
 
