@@ -193,6 +193,15 @@ Classification classify_direct(std::string_view code, bool use_exact = true,
     for (std::string_view k : kComponents)
       if (k == c.component) c.component = k;
     c.charged = c.fault != Fault::Vapi;
+    // Provider vapi is Vapi's own hosted models: no customer key, plan or billing page
+    // stands behind them, so a failure the row blames on the customer is Vapi's.
+    const ProviderKind kind = parts.info ? parts.info->kind : ProviderKind::ThirdParty;
+    if (kind == ProviderKind::Vapi && c.fault == Fault::Customer) c.fault = Fault::Vapi;
+    // A Vapi-side refusal (a 4xx while Vapi used its own access) leaves nothing for the
+    // customer to fix: retry later and escalate. The customer's own server stays theirs.
+    if ((c.fault == Fault::Vapi || kind == ProviderKind::Vapi) && c.retry == Retry::FixFirst &&
+        kind != ProviderKind::Own)
+      c.retry = Retry::RetryLater;
     return c;
   }
   return c;

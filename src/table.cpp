@@ -20,6 +20,7 @@ const Row* find_sorted(std::span<const Row> rows, std::string_view key, std::str
 std::span<const CodeRow> code_rows() { return generated::kCodeRows; }
 std::span<const PatternRow> pattern_rows() { return generated::kPatternRows; }
 std::span<const Provider> providers() { return generated::kProviders; }
+std::span<const KindWording> kind_wordings() { return generated::kKindWordings; }
 std::span<const KnownCode> known_codes() { return generated::kKnownCodes; }
 std::span<const Hint> hints() { return generated::kHints; }
 
@@ -41,7 +42,11 @@ bool applies_to(std::string_view globs, std::string_view code) {
 }
 
 const CodeRow* find_code_row(std::string_view code) { return find_sorted(code_rows(), code, &CodeRow::code); }
-const KnownCode* find_known(std::string_view code) { return find_sorted(known_codes(), code, &KnownCode::code); }
-const Provider* find_provider(std::string_view slug) { return find_sorted(providers(), slug, &Provider::slug); }
+const KnownCode* find_known(std::string_view code) {
+  return find_sorted(known_codes(), code, &KnownCode::code);
+}
+const Provider* find_provider(std::string_view slug) {
+  return find_sorted(providers(), slug, &Provider::slug);
+}
 
 }  // namespace vapidiag

@@ -511,7 +511,9 @@ TEST_CASE("rendered texts name the parts and leave no placeholder", "[render]") 
   CHECK(render_fix(q).find("OpenAI") != std::string::npos);
   CHECK(render_fix(q).find("fallbackModels") != std::string::npos);
   auto v = classify("call.in-progress.error-vapifault-eleven-labs-voice-not-found");
-  CHECK(render_fix(v).rfind("Vapi's side", 0) == 0);
+  // A Vapi-side 4xx: nothing for the customer to fix; retry later and escalate.
+  CHECK(v.retry == Retry::RetryLater);
+  CHECK(render_fix(v).rfind("Retry later, and send repeated cases", 0) == 0);
 }
 
 TEST_CASE("table invariants", "[table]") {

@@ -2,6 +2,7 @@
 // The compiled-in code table. Its source of truth is data/*.tsv; the generator in
 // src/gen turns it into a header at build time and rejects a bad row with file:line.
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -38,14 +39,30 @@ struct PatternRow {
   int line;  // the row's line in data/patterns.tsv, for messages
 };
 
+// Who runs a provider: a third party, the customer's own server (custom-llm, custom) or
+// Vapi itself (its hosted models). Templates choose their wording by it.
+enum class ProviderKind : std::uint8_t { ThirdParty, Own, Vapi };
+
 // A provider slug (data/providers.tsv).
 struct Provider {
   std::string_view slug;
-  std::string_view name;
-  std::string_view components;  // comma-separated; the first is the default for status-only codes
-  std::string_view console;     // where the customer manages keys, plan and quota
-  std::string_view status_page;
-  std::string_view canonical;  // current slug for an old spelling (11labs -> eleven-labs), else empty
+  std::string_view name;        // display name, as written mid-sentence (xAI, your custom LLM server)
+  std::string_view possessive;  // OpenAI's, ElevenLabs', your server's
+  ProviderKind kind;
+  std::string_view components;   // comma-separated; the first is the default for status-only codes
+  bool model_fallback;           // assistant.model.fallbackModels is supported for it
+  std::string_view console;      // where the customer manages keys, plan and quota
+  std::string_view status_page;  // a URL with a named source, else empty (name the console instead)
+  std::string_view canonical;    // current slug for an old spelling (11labs -> eleven-labs), else empty
+};
+
+// Wording of a pattern row for providers of another kind (data/kind-wording.tsv). Pattern
+// "*" is the kind's wording for every row that has none of its own.
+struct KindWording {
+  std::string_view pattern;
+  ProviderKind kind;
+  std::string_view meaning;
+  std::string_view fix;
 };
 
 // Every code Vapi has published (data/official-codes.txt, data/retired-codes.tsv).
@@ -84,6 +101,7 @@ struct Threshold {
 std::span<const CodeRow> code_rows();          // sorted by code
 std::span<const PatternRow> pattern_rows();    // in match order: specific rows first
 std::span<const Provider> providers();         // sorted by slug
+std::span<const KindWording> kind_wordings();  // in file order
 std::span<const KnownCode> known_codes();      // sorted by code
 std::span<const Hint> hints();                 // sorted by code
 std::span<const FindingDef> finding_defs();    // in file order

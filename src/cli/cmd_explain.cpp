@@ -78,7 +78,9 @@ void explain_text(const Classification& c, Context& ctx) {
     if (f.id.substr(0, 8) == "summary." || !applies_to(f.applies, c.code)) continue;
     // Only a call Vapi does not charge for can be billed by mistake.
     if (f.id == "credit-candidate" && c.charged) continue;
-    refined += (refined.empty() ? "" : ", ") + std::string(f.id);
+    // Vapi's own hosted models are not billed through a provider account of the customer.
+    if (f.id == "own-provider-key" && c.provider_info && c.provider_info->kind == ProviderKind::Vapi) continue;
+    refined += (refined.empty() ? "" : "; ") + std::string(f.title) + " (" + std::string(f.id) + ")";
   }
   if (!refined.empty()) field(ctx, "evidence", "call logs can refine this diagnosis: " + refined);
   field(ctx, "matched", how, st.dim());

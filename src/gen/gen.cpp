@@ -97,8 +97,9 @@ const std::array<std::string_view, 7> kSymptomEnum = {"NeverRang", "NoAnswer", "
                                                       "TransferFailed", "EndedNormally", "Unknown"};
 const std::array<std::string_view, 5> kFaultEnum = {"Vapi", "Provider", "Customer", "Normal", "Unknown"};
 const std::array<std::string_view, 4> kRetryEnum = {"Retry", "RetryLater", "FixFirst", "None"};
-const std::set<std::string_view> kPlaceholders = {"provider", "Provider", "status",  "component",
-                                                  "setting",  "fallback", "console", "status_page"};
+const std::set<std::string_view> kPlaceholders = {"provider",  "Provider",    "Provider's", "status",
+                                                  "component", "setting",     "fallback",   "fallback_model",
+                                                  "console",   "status_page", "retry"};
 
 std::string lit(std::string_view s) {
   std::string out = "\"";
@@ -246,26 +247,40 @@ int main(int argc, char** argv) {
   // Providers.
   std::map<std::string, std::string> providers;
   {
-    auto rows = read_rows(dir, "providers.tsv", 6);
+    auto rows = read_rows(dir, "providers.tsv", 10);
     std::set<std::string> slugs;
     for (const Line& l : rows) slugs.insert(l.cols[0]);
     for (const Line& l : rows) {
       const std::string& slug = l.cols[0];
       bool ok = valid_code(slug, false);
       if (!ok) fail(l.file, l.number, "not a valid slug: '" + slug + "'");
-      std::stringstream comps(l.cols[2]);
+      const std::string& kind = l.cols[3];
+      if (kind != "third-party" && kind != "own" && kind != "vapi")
+        fail(l.file, l.number, "kind must be third-party, own or vapi: '" + kind + "'"), ok = false;
+      std::stringstream comps(l.cols[4]);
       std::string comp;
       while (std::getline(comps, comp, ','))
         if (comp != "llm" && comp != "voice" && comp != "transcriber" && comp != "video")
-          fail(l.file, l.number, "provider component must be llm, voice, transcriber or video: '" + comp + "'"),
+          fail(l.file, l.number,
+               "provider component must be llm, voice, transcriber or video: '" + comp + "'"),
               ok = false;
-      if (l.cols[5] != "-" && !slugs.count(l.cols[5]))
-        fail(l.file, l.number, "canonical slug '" + l.cols[5] + "' is not a provider"), ok = false;
+      if (l.cols[5] != "yes" && l.cols[5] != "no")
+        fail(l.file, l.number, "model_fallback must be yes or no"), ok = false;
+      const std::string& status = l.cols[7];
+      if (status != "-" && (status.rfind("https://", 0) != 0 || status.find(' ') != std::string::npos))
+        fail(l.file, l.number, "status_page must be an https:// URL or -"), ok = false;
+      if ((status == "-") != (l.cols[8] == "-"))
+        fail(l.file, l.number, "a status_page needs its status_source, and a source its page"), ok = false;
+      if (l.cols[9] != "-" && !slugs.count(l.cols[9]))
+        fail(l.file, l.number, "canonical slug '" + l.cols[9] + "' is not a provider"), ok = false;
       if (providers.count(slug)) fail(l.file, l.number, "duplicate provider '" + slug + "'"), ok = false;
       if (!ok) continue;
       auto opt = [](const std::string& s) { return lit(s == "-" ? "" : s); };
-      providers[slug] = "{" + lit(slug) + ", " + lit(l.cols[1]) + ", " + lit(l.cols[2]) + ", " +
-                        opt(l.cols[3]) + ", " + opt(l.cols[4]) + ", " + opt(l.cols[5]) + "}";
+      const std::string kind_enum = kind == "own" ? "Own" : kind == "vapi" ? "Vapi" : "ThirdParty";
+      providers[slug] = "{" + lit(slug) + ", " + lit(l.cols[1]) + ", " + lit(l.cols[2]) +
+                        ", ProviderKind::" + kind_enum + ", " + lit(l.cols[4]) + ", " +
+                        (l.cols[5] == "yes" ? "true" : "false") + ", " + opt(l.cols[6]) + ", " + opt(status) +
+                        ", " + opt(l.cols[9]) + "}";
     }
   }
 
@@ -343,6 +358,28 @@ int main(int argc, char** argv) {
     if (!a.decode && a.specificity != b.specificity) return a.specificity > b.specificity;
     return a.line < b.line;
   });
+
+  // Wording of pattern rows for own servers and for Vapi's hosted models.
+  std::vector<std::string> wordings;
+  {
+    std::set<std::string> seen;
+    for (const Line& l : read_rows(dir, "kind-wording.tsv", 4)) {
+      bool ok = true;
+      if (!valid_code(l.cols[0], true) || l.cols[0].find("**") != std::string::npos)
+        fail(l.file, l.number,
+             "invalid pattern '" + l.cols[0] + "': use a-z 0-9 . - _ and the wildcards * ?"),
+            ok = false;
+      if (l.cols[1] != "own" && l.cols[1] != "vapi")
+        fail(l.file, l.number, "kind must be own or vapi"), ok = false;
+      if (!seen.insert(l.cols[0] + "\t" + l.cols[1]).second)
+        fail(l.file, l.number, "duplicate wording for '" + l.cols[0] + "' and kind " + l.cols[1]), ok = false;
+      ok = check_text(l, 2, true) && ok;
+      ok = check_text(l, 3, true) && ok;
+      if (ok)
+        wordings.push_back("{" + lit(l.cols[0]) + ", ProviderKind::" + (l.cols[1] == "own" ? "Own" : "Vapi") +
+                           ", " + lit(l.cols[2]) + ", " + lit(l.cols[3]) + "}");
+    }
+  }
 
   // Hints.
   std::map<std::string, std::string> hints;
@@ -444,6 +481,8 @@ int main(int argc, char** argv) {
   for (const Pat& p : pats) out << "    " << p.init << ",\n";
   out << "};\ninline constexpr Provider kProviders[] = {\n";
   for (const auto& [c, init] : providers) out << "    " << init << ",\n";
+  out << "};\ninline constexpr KindWording kKindWordings[] = {\n";
+  for (const std::string& w : wordings) out << "    " << w << ",\n";
   out << "};\ninline constexpr KnownCode kKnownCodes[] = {\n";
   for (const auto& [c, init] : known) out << "    " << init << ",\n";
   out << "};\ninline constexpr Hint kHints[] = {\n";
