@@ -156,11 +156,15 @@ inline void check_spelling(const std::string& text, const Context& ctx, std::vec
       if (seen != name) out.push_back(field + ": '" + seen + "' where the display name is '" + name + "'");
     });
   }
-  for (const auto& [variant, name] : ctx.variants)
+  // Named copies, not structured bindings: clang 14 cannot capture those in a lambda.
+  for (const auto& entry : ctx.variants) {
+    const std::string& variant = entry.first;
+    const std::string& name = entry.second;
     scan(variant, [&](std::size_t pos) {
       out.push_back(field + ": '" + text.substr(pos, variant.size()) + "' where the display name is '" +
                     name + "'");
     });
+  }
 }
 
 inline void check_text(const std::string& text, const Context& ctx, std::vector<std::string>& out,
