@@ -32,6 +32,8 @@ void setup_codes(CLI::App& app, CodesOptions& o) {
   app.add_option("--format", o.format, "Output format")
       ->check(CLI::IsMember({"text", "json", "csv", "tsv"}))
       ->capture_default_str();
+  auto* current = app.add_flag("--current", o.current, "Only codes of Vapi's newest schema");
+  app.add_flag("--retired", o.retired, "Only retired codes (old logs still hold them)")->excludes(current);
   app.add_flag("--patterns", o.patterns, "List the wildcard rows instead of the codes");
   app.footer(R"(Every code Vapi has published (current and retired), classified by the same
 matcher as `explain`. `--format json` is a complete, stable export.
@@ -40,6 +42,7 @@ Examples:
   vapidiag codes --fault vapifault
   vapidiag codes --provider openai --format csv
   vapidiag codes --search quota
+  vapidiag codes --retired
   vapidiag codes --patterns)");
 }
 
@@ -85,6 +88,7 @@ int run_codes(const CodesOptions& o, Context& ctx) {
 
   std::vector<Classification> rows;
   for (const KnownCode& k : known_codes()) {
+    if ((o.current && k.retired) || (o.retired && !k.retired)) continue;
     const Classification c = classify(k.code);
     if (!o.symptom.empty() && to_string(c.symptom) != o.symptom) continue;
     if (!o.fault.empty() && to_string(c.fault) != o.fault) continue;

@@ -33,6 +33,7 @@ struct CodesOptions {
   std::string symptom, fault, component, provider, search;
   std::string format = "text";
   bool patterns = false;
+  bool current = false, retired = false;  // only codes of the newest schema / only retired ones
 };
 void setup_codes(CLI::App& app, CodesOptions& o);
 int run_codes(const CodesOptions& o, Context& ctx);
