@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -209,6 +210,10 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     if (events_.on_busy) events_.on_busy();
     (void)::send(sock, kBusy, sizeof kBusy - 1, MSG_NOSIGNAL);
   } else {
+    // httplib writes an answer's headers and body with separate send()s: without
+    // TCP_NODELAY, Nagle's algorithm holds the body until the client's delayed ACK (40 ms).
+    const int one = 1;
+    (void)setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     DeadlineStream strm(sock, limits_);
     std::size_t count = keep_alive_max_count_;
     // The first request of an accepted connection is served even while shutting down.

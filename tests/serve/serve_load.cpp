@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&] {
       httplib::Client cli("127.0.0.1", port);
       cli.set_keep_alive(true);
+      cli.set_tcp_nodelay(true);
       cli.set_connection_timeout(5);
       cli.set_read_timeout(30);
       std::vector<double> mine;
