@@ -145,10 +145,15 @@ TEST_CASE("summary JSON is checked when read back", "[summary]") {
   Summary s;
   std::string err;
   CHECK_FALSE(Summary::from_json("[]", &s, &err));
-  CHECK_FALSE(Summary::from_json("{\"vapidiag_summary\": 99}", &s, &err));
+  CHECK_FALSE(Summary::from_json("{\"schema_version\": 99, \"kind\": \"summary\"}", &s, &err));
   CHECK(err.find("version 99") != std::string::npos);
-  CHECK_FALSE(Summary::from_json("{\"vapidiag_summary\": 1}", &s, &err));
+  CHECK_FALSE(Summary::from_json("{\"schema_version\": 2, \"kind\": \"summary\"}", &s, &err));
   CHECK(err.find("malformed") != std::string::npos);
+  CHECK_FALSE(Summary::from_json("{\"schema_version\": 2, \"kind\": \"verdict\"}", &s, &err));
+  CHECK(err.find("not a vapidiag summary") != std::string::npos);
+  // Version 1 (an older vapidiag) is named as such.
+  CHECK_FALSE(Summary::from_json("{\"vapidiag_summary\": 1}", &s, &err));
+  CHECK(err.find("version 1") != std::string::npos);
   CHECK_FALSE(Summary::from_json("not json", &s, &err));
 }
 
@@ -161,4 +166,54 @@ TEST_CASE("ISO 8601 formatting", "[summary]") {
   for (std::int64_t ms = -86400000LL * 800; ms < 4102444800000LL; ms += 7777777777LL)
     CHECK(hour_key(ms, buf) == format_iso8601(ms).substr(0, 13));
   CHECK(hour_key(1719717574420, buf) == "2024-06-30T03");
+}
+
+TEST_CASE("a merged summary recomputes its rates and keeps the samples of one run", "[summary]") {
+  // Two shards with very different failure rates: the merged rates are those of all the
+  // calls together, never a sum or an average of the shards' rates.
+  auto call = [](int i, const char* code) {
+    CallRecord r;
+    r.id = "call-" + std::to_string(i);
+    r.has_ended_reason = true;
+    r.ended_reason = code;
+    r.started_at = 1719700000000 + static_cast<std::int64_t>(i) * 3600000;
+    r.assistant_id = i % 2 ? "asst-a" : "asst-b";
+    return r;
+  };
+  Summary a, b, whole;
+  for (int i = 0; i < 10; ++i) {
+    const CallRecord r =
+        call(i, i < 9 ? "customer-ended-call" : "call.in-progress.error-vapifault-worker-died");
+    a.add_call(r, classify(r.ended_reason));
+    whole.add_call(r, classify(r.ended_reason));
+  }
+  for (int i = 10; i < 14; ++i) {
+    const CallRecord r = call(i, "call.in-progress.error-vapifault-worker-died");
+    b.add_call(r, classify(r.ended_reason));
+    whole.add_call(r, classify(r.ended_reason));
+  }
+  Summary merged, back_a, back_b;
+  std::string err;
+  REQUIRE(Summary::from_json(a.to_json(), &back_a, &err));
+  REQUIRE(Summary::from_json(b.to_json(), &back_b, &err));
+  merged.merge(back_a);
+  merged.merge(back_b);
+  CHECK(merged.to_json() == whole.to_json());
+  // In the other order only the not-charged IDs (input order) differ: the samples do not.
+  Summary reversed;
+  reversed.merge(back_b);
+  reversed.merge(back_a);
+  reversed.not_charged_ids = merged.not_charged_ids;
+  CHECK(reversed.to_json() == merged.to_json());
+  CHECK(merged.failures() == 5);
+  CHECK(merged.calls() == 14);
+  const std::string j = merged.to_json();
+  CHECK(j.find("\"failure_rate\": 0.357143") != std::string::npos);  // 5 / 14
+  const CodeCount& died = merged.codes.at("call.in-progress.error-vapifault-worker-died");
+  CHECK(died.calls == 5);
+  CHECK(died.sample_ids.size() == CodeCount::kSamples);
+  // Failures by hour and fault party add up to the totals.
+  std::uint64_t vapi = 0;
+  for (const auto& [hour, h] : merged.hours) vapi += h.by_fault[static_cast<std::size_t>(Fault::Vapi)];
+  CHECK(vapi == merged.by_fault[static_cast<std::size_t>(Fault::Vapi)]);
 }

@@ -51,6 +51,11 @@ struct CrossFinding {
 };
 std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds& t);
 
+// The ids of the per-call findings that call logs can add to this code (those whose
+// `applies` globs match it), in data/findings.tsv order. Only a call Vapi does not charge
+// for can be billed by mistake, so credit-candidate goes with not-charged codes only.
+std::vector<std::string_view> evidence_findings(const Classification& c);
+
 // The symptom the evidence points to: that of the first finding that changes it,
 // else the code's own.
 Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& findings);

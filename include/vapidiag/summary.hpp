@@ -14,10 +14,13 @@
 #include "vapidiag/call_record.hpp"
 #include "vapidiag/classification.hpp"
 #include "vapidiag/reader.hpp"
+#include "vapidiag/records.hpp"
 
 namespace vapidiag {
 
-inline constexpr int kSummaryVersion = 1;
+inline constexpr int kSummaryVersion = kSchemaVersion;
+
+class Thresholds;
 
 struct CountPair {
   std::uint64_t calls = 0;
@@ -26,6 +29,27 @@ struct CountPair {
     calls += o.calls;
     failures += o.failures;
   }
+};
+
+// Calls of one hour: the pair plus the calls per fault party (failures over time by fault).
+struct HourCounts : CountPair {
+  std::array<std::uint64_t, kFaultNames.size()> by_fault{};
+  void add(const HourCounts& o) {
+    CountPair::add(o);
+    for (std::size_t i = 0; i < by_fault.size(); ++i) by_fault[i] += o.by_fault[i];
+  }
+};
+
+// Calls of one endedReason, and a few of their IDs: the kSamples that come first by a fixed
+// hash of the ID (as KeyRank), so that the samples, like the counts, are the same whatever
+// the order of the calls, the threads or the shards merged.
+struct CodeCount {
+  static constexpr std::size_t kSamples = 3;
+  std::uint64_t calls = 0;
+  std::vector<std::string> sample_ids;  // in hash order
+  void add_sample(std::string_view id);
+  // Reads as its count where a table wants one number.
+  operator std::uint64_t() const { return calls; }  // NOLINT(google-explicit-constructor)
 };
 
 // The keys of a full table in the order that decides which ones it keeps: by a fixed hash
@@ -60,7 +84,11 @@ class Summary {
   void add_read_stats(const ReadStats& s, std::uint64_t files);
   void merge(const Summary& o);
 
-  std::string to_json() const;  // the stable, documented, mergeable form (pretty-printed)
+  // The stable, documented, mergeable form (pretty-printed; docs/formats.md). Derived fields
+  // (rates, shares, days, cross-call findings, unknown-code suggestions) are computed here
+  // with the given thresholds (defaults without) and ignored by from_json.
+  std::string to_json() const;
+  std::string to_json(const Thresholds& t) const;
   // Parses what to_json wrote. False with a message on anything else.
   static bool from_json(std::string_view text, Summary* out, std::string* err);
 
@@ -69,13 +97,20 @@ class Summary {
   std::uint64_t files = 0;
   std::array<std::uint64_t, kSymptomNames.size()> by_symptom{};
   std::array<std::uint64_t, kFaultNames.size()> by_fault{};
-  std::uint64_t failures() const { return stats.calls - by_fault[static_cast<std::size_t>(Fault::Normal)]; }
+  // Calls counted (those that passed the filters), and of them the failed ones.
+  std::uint64_t calls() const {
+    std::uint64_t n = 0;
+    for (const std::uint64_t v : by_fault) n += v;
+    return n;
+  }
+  std::uint64_t failures() const { return calls() - by_fault[static_cast<std::size_t>(Fault::Normal)]; }
 
-  std::map<std::string, std::uint64_t, std::less<>> codes;                // endedReason -> calls
+  std::uint64_t filtered_out = 0;                                         // ended calls left out by filters
+  std::map<std::string, CodeCount, std::less<>> codes;                    // endedReason -> calls
   std::map<std::string, std::uint64_t, std::less<>> provider_components;  // "provider\tcomponent" -> calls
   std::map<std::string, CountPair, std::less<>> assistants;
   std::map<std::string, CountPair, std::less<>> phone_numbers;
-  std::map<std::string, CountPair, std::less<>> hours;         // "YYYY-MM-DDTHH" (UTC) -> calls
+  std::map<std::string, HourCounts, std::less<>> hours;        // "YYYY-MM-DDTHH" (UTC) -> calls
   std::map<std::string, std::uint64_t, std::less<>> findings;  // finding id -> calls
   std::uint64_t symptom_changed = 0;  // calls whose evidence points to another symptom
   // Failed calls by "code\tbucket" (bucket = time / burst_window_ms), for bursts.

@@ -36,7 +36,8 @@ void setup_codes(CLI::App& app, CodesOptions& o) {
   app.add_flag("--retired", o.retired, "Only retired codes (old logs still hold them)")->excludes(current);
   app.add_flag("--patterns", o.patterns, "List the wildcard rows instead of the codes");
   app.footer(R"(Every code Vapi has published (current and retired), classified by the same
-matcher as `explain`. `--format json` is a complete, stable export.
+matcher as `explain`. `--format json` is a complete, stable export; CSV and TSV carry the
+same fields (docs/formats.md).
 
 Examples:
   vapidiag codes --fault vapifault
@@ -52,7 +53,7 @@ int run_codes(const CodesOptions& o, Context& ctx) {
     const bool delimited = o.format == "csv" || o.format == "tsv";
     const DelimitedWriter w(o.format == "csv" ? DelimitedWriter::kCsv : DelimitedWriter::kTsv);
     Json all = Json::array();
-    if (delimited) ctx.out.line(w.row({"pattern", "kind", "symptom", "fault", "component", "retry", "meaning"}));
+    if (delimited) ctx.out.line(w.row(record_columns(pattern_fields())));
     for (const PatternRow& p : pattern_rows()) {
       if (!o.symptom.empty() && to_string(p.symptom) != o.symptom) continue;
       if (!o.fault.empty() && to_string(p.fault) != o.fault) continue;
@@ -61,8 +62,9 @@ int run_codes(const CodesOptions& o, Context& ctx) {
           lower(p.meaning).find(needle) == std::string::npos)
         continue;
       const std::string kind = p.decode ? "decode" : "pattern";
-      if (o.format == "json") {
-        Json j;
+      Json j;
+      {
+        j["schema_version"] = kSchemaVersion;
         j["pattern"] = std::string(p.pattern);
         j["kind"] = kind;
         j["symptom"] = std::string(to_string(p.symptom));
@@ -72,10 +74,11 @@ int run_codes(const CodesOptions& o, Context& ctx) {
         j["meaning"] = std::string(p.meaning);
         j["fix"] = std::string(p.fix);
         j["docs"] = std::string(p.docs);
+      }
+      if (o.format == "json") {
         all.push_back(std::move(j));
       } else if (delimited) {
-        ctx.out.line(w.row({p.pattern, kind, to_string(p.symptom), to_string(p.fault), p.component,
-                            to_string(p.retry), p.meaning}));
+        ctx.out.line(w.row(record_cells(j, pattern_fields())));
       } else {
         ctx.out.line(std::string(p.pattern) + "  " + std::string(ctx.style.dim()) + kind + " " +
                      std::string(to_string(p.symptom)) + " " + std::string(to_string(p.fault)) + " " +
@@ -107,12 +110,9 @@ int run_codes(const CodesOptions& o, Context& ctx) {
     ctx.out.line(dump_json(all, 2));
   } else if (o.format == "csv" || o.format == "tsv") {
     const DelimitedWriter w(o.format == "csv" ? DelimitedWriter::kCsv : DelimitedWriter::kTsv);
-    ctx.out.line(w.row({"code", "symptom", "fault", "component", "provider", "status", "retry", "charged",
-                        "retired", "successor", "matched_by", "rule", "meaning", "fix"}));
+    ctx.out.line(w.row(record_columns(code_fields())));
     for (const Classification& c : rows) {
-      ctx.out.line(w.row({c.code, to_string(c.symptom), to_string(c.fault), c.component, c.provider, c.status,
-                          to_string(c.retry), c.charged ? "yes" : "no", c.retired ? "yes" : "no", c.successor,
-                          to_string(c.matched_by), c.rule, render_meaning(c), render_fix(c)}));
+      ctx.out.line(w.row(record_cells(classification_json(c), code_fields())));
       if (ctx.out.closed()) break;
     }
   } else {

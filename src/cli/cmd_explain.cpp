@@ -5,6 +5,7 @@
 
 #include "../report/json.hpp"
 #include "commands.hpp"
+#include "vapidiag/findings.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag::cli {
@@ -74,13 +75,9 @@ void explain_text(const Classification& c, Context& ctx) {
   if (c.matched_by == MatchKind::Pattern || c.matched_by == MatchKind::Decoded) how += " " + std::string(c.rule);
   if (c.matched_by == MatchKind::Alias) how += " of " + std::string(c.rule);
   std::string refined;
-  for (const FindingDef& f : finding_defs()) {
-    if (f.id.substr(0, 8) == "summary." || !applies_to(f.applies, c.code)) continue;
-    // Only a call Vapi does not charge for can be billed by mistake.
-    if (f.id == "credit-candidate" && c.charged) continue;
-    // Vapi's own hosted models are not billed through a provider account of the customer.
-    if (f.id == "own-provider-key" && c.provider_info && c.provider_info->kind == ProviderKind::Vapi) continue;
-    refined += (refined.empty() ? "" : "; ") + std::string(f.title) + " (" + std::string(f.id) + ")";
+  for (std::string_view id : evidence_findings(c)) {
+    const FindingDef* f = find_finding(id);
+    refined += (refined.empty() ? "" : "; ") + std::string(f ? f->title : id) + " (" + std::string(id) + ")";
   }
   if (!refined.empty()) field(ctx, "evidence", "call logs can refine this diagnosis: " + refined);
   field(ctx, "matched", how, st.dim());
@@ -97,15 +94,18 @@ void explain_text(const Classification& c, Context& ctx) {
 void setup_explain(CLI::App& app, ExplainOptions& o) {
   app.add_option("codes", o.codes, "endedReason codes to explain; - reads one code per line from stdin");
   app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "ndjson"}))
       ->capture_default_str();
   app.footer(R"(Examples:
   vapidiag explain pipeline-error-openai-429-exceeded-quota
   vapidiag explain customer-busy silence-timed-out --format json
   jq -r '.[].endedReason' calls.json | sort -u | vapidiag explain -
 
-Exit status: 0 every code classified (exact, alias, pattern or decoded),
-1 some code unknown, 2 usage error.)");
+--format json prints an array (one object per code, even for one code), --format ndjson
+one object per line; the fields are documented in docs/formats.md.
+
+Exit status: 0 every code classified (exact, alias, pattern or decoded), 1 some code
+unknown, 2 usage error, 4 output not written.)");
 }
 
 int run_explain(const ExplainOptions& o, Context& ctx) {
@@ -115,13 +115,11 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     return kExitUsage;
   }
   std::vector<std::string> codes;
-  bool from_stdin = false;
   for (const std::string& arg : o.codes) {
     if (arg != "-") {
       codes.push_back(arg);
       continue;
     }
-    from_stdin = true;
     char* line = nullptr;
     std::size_t cap = 0;
     ssize_t n;
@@ -142,6 +140,8 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     any_unknown = any_unknown || !c.classified();
     if (o.format == "json") {
       all.push_back(classification_json(c));
+    } else if (o.format == "ndjson") {
+      ctx.out.line(dump_json(classification_json(c)));
     } else {
       if (!first) ctx.out.write("\n");
       explain_text(c, ctx);
@@ -149,10 +149,7 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
     first = false;
     if (ctx.out.closed()) break;
   }
-  if (o.format == "json") {
-    if (all.size() == 1 && !from_stdin) ctx.out.line(dump_json(all[0], 2));
-    else ctx.out.line(dump_json(all, 2));
-  }
+  if (o.format == "json") ctx.out.line(dump_json(all, 2));
   return any_unknown ? kExitFound : kExitOk;
 }
 

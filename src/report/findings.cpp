@@ -222,6 +222,20 @@ Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& fi
 
 namespace vapidiag {
 
+std::vector<std::string_view> evidence_findings(const Classification& c) {
+  std::vector<std::string_view> out;
+  if (!c.classified()) return out;
+  for (const FindingDef& f : finding_defs()) {
+    if (f.id.starts_with("summary.") || !applies_to(f.applies, c.code)) continue;
+    // Only a call Vapi does not charge for can be billed by mistake.
+    if (f.id == "credit-candidate" && c.charged) continue;
+    // Vapi's own hosted models are not billed through a provider account of the customer.
+    if (f.id == "own-provider-key" && c.provider_info && c.provider_info->kind == ProviderKind::Vapi) continue;
+    out.push_back(f.id);
+  }
+  return out;
+}
+
 std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds& t) {
   std::vector<CrossFinding> out;
   // Bursts: the same failure at least burst-min times within one window or two adjacent ones.

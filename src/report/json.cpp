@@ -2,6 +2,7 @@
 
 #include "json.hpp"
 
+#include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
 
 namespace vapidiag {
@@ -13,6 +14,7 @@ std::string dump_json(const Json& j, int indent) {
 Json classification_json(const Classification& c) {
   Json j;
   const bool ok = c.classified();
+  j["schema_version"] = kSchemaVersion;
   j["code"] = std::string(c.code);
   j["known"] = c.known;
   j["matched_by"] = std::string(to_string(c.matched_by));
@@ -40,6 +42,9 @@ Json classification_json(const Classification& c) {
       if (!v.empty()) s.push_back(std::string(v));
     j["suggestions"] = std::move(s);
   }
+  Json ev = Json::array();
+  for (std::string_view id : evidence_findings(c)) ev.push_back(std::string(id));
+  j["evidence"] = std::move(ev);
   j["docs"] =
       c.docs.empty() ? Json("https://docs.vapi.ai/calls/call-ended-reason") : Json(std::string(c.docs));
   return j;

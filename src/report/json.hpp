@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vapidiag/classification.hpp"
+#include "vapidiag/records.hpp"
 
 namespace vapidiag {
 
@@ -16,5 +17,10 @@ std::string dump_json(const Json& j, int indent = -1);
 
 // The JSON object of one classification, with the keys of `explain --format json`.
 Json classification_json(const Classification& c);
+
+// A record as CSV/TSV cells by its field list (vapidiag/records.hpp): one cell per column of
+// record_columns(fields); null is empty, booleans true/false, numbers as JSON writes them,
+// arrays as compact JSON, the members of an object field in cells of their own.
+std::vector<std::string> record_cells(const Json& record, std::span<const FieldDef> fields);
 
 }  // namespace vapidiag

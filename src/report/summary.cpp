@@ -4,6 +4,8 @@
 #include <ctime>
 
 #include "json.hpp"
+#include "vapidiag/findings.hpp"
+#include "vapidiag/matcher.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag {
@@ -78,8 +80,33 @@ std::uint64_t key_hash(std::string_view key) {
   return h;
 }
 
+}  // namespace
+
+void CodeCount::add_sample(std::string_view id) {
+  const std::pair<std::uint64_t, std::string_view> mine{key_hash(id), id};
+  if (sample_ids.size() >= kSamples) {
+    const std::string& last = sample_ids.back();
+    if (!(mine < std::pair<std::uint64_t, std::string_view>{key_hash(last), last})) return;
+  }
+  auto at = sample_ids.begin();
+  for (; at != sample_ids.end(); ++at) {
+    const std::pair<std::uint64_t, std::string_view> other{key_hash(*at), *at};
+    if (mine == other) return;  // the same call read twice
+    if (mine < other) break;
+  }
+  sample_ids.insert(at, std::string(id));
+  if (sample_ids.size() > kSamples) sample_ids.pop_back();
+}
+
+namespace {
+
 void add_to(std::uint64_t& a, std::uint64_t b) { a += b; }
 void add_to(CountPair& a, const CountPair& b) { a.add(b); }
+void add_to(HourCounts& a, const HourCounts& b) { a.add(b); }
+void add_to(CodeCount& a, const CodeCount& b) {
+  a.calls += b.calls;
+  for (const std::string& id : b.sample_ids) a.add_sample(id);
+}
 
 }  // namespace
 
@@ -122,7 +149,20 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
   const bool failure = c.fault != Fault::Normal;
   ++by_symptom[static_cast<std::size_t>(c.symptom)];
   ++by_fault[static_cast<std::size_t>(c.fault)];
-  bump(codes, ranks_.codes, rec.ended_reason, std::uint64_t{1});
+  {
+    // Most calls hit a code already seen: count in place, without building a CodeCount.
+    const std::string_view id = rec.id.empty() ? std::string_view("(no id)") : std::string_view(rec.id);
+    auto it = codes.find(rec.ended_reason);
+    if (it != codes.end()) {
+      ++it->second.calls;
+      it->second.add_sample(id);
+    } else {
+      CodeCount one;
+      one.calls = 1;
+      one.add_sample(id);
+      bump(codes, ranks_.codes, rec.ended_reason, one);
+    }
+  }
   if (!c.provider.empty() && failure) {
     key_.assign(c.provider_info && !c.provider_info->canonical.empty() ? c.provider_info->canonical
                                                                        : c.provider);
@@ -136,7 +176,11 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
   const std::int64_t t = call_time(rec);
   if (t != kNoTime) {
     char hour[16];
-    bump(hours, ranks_.hours, hour_key(t, hour), one);
+    HourCounts h;
+    h.calls = 1;
+    h.failures = one.failures;
+    h.by_fault[static_cast<std::size_t>(c.fault)] = 1;
+    bump(hours, ranks_.hours, hour_key(t, hour), h);
     if (first_time == kNoTime || t < first_time) first_time = t;
     if (last_time == kNoTime || t > last_time) last_time = t;
   }
@@ -175,6 +219,7 @@ void Summary::add_read_stats(const ReadStats& s, std::uint64_t n_files) {
 void Summary::merge(const Summary& o) {
   stats.add(o.stats);
   files += o.files;
+  filtered_out += o.filtered_out;
   for (std::size_t i = 0; i < by_symptom.size(); ++i) by_symptom[i] += o.by_symptom[i];
   for (std::size_t i = 0; i < by_fault.size(); ++i) by_fault[i] += o.by_fault[i];
   for (const auto& [k, v] : o.codes) bump(codes, ranks_.codes, k, v);
@@ -207,50 +252,136 @@ namespace {
 
 // Costs are summed in floating point; keep what we print stable across shard orders.
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
+// A share or rate as a fraction rounded to 6 decimals; 0 over nothing.
+double rate(std::uint64_t part, std::uint64_t whole) {
+  return whole ? round6(static_cast<double>(part) / static_cast<double>(whole)) : 0.0;
+}
+
+Json faults_json(const std::array<std::uint64_t, kFaultNames.size()>& by_fault) {
+  Json j = Json::object();
+  for (std::size_t i = 0; i < by_fault.size(); ++i) j[std::string(kFaultNames[i])] = by_fault[i];
+  return j;
+}
 
 Json pairs_json(const std::map<std::string, CountPair, std::less<>>& m, const char* key) {
   Json a = Json::array();
-  for (const auto& [k, v] : m) a.push_back(Json{{key, k}, {"calls", v.calls}, {"failures", v.failures}});
+  for (const auto& [k, v] : m)
+    a.push_back(Json{
+        {key, k}, {"calls", v.calls}, {"failures", v.failures}, {"failure_rate", rate(v.failures, v.calls)}});
   return a;
 }
+
+Json time_buckets_json(const std::map<std::string, HourCounts, std::less<>>& m, const char* key) {
+  Json a = Json::array();
+  for (const auto& [k, v] : m)
+    a.push_back(Json{{key, k},
+                     {"calls", v.calls},
+                     {"failures", v.failures},
+                     {"failure_rate", rate(v.failures, v.calls)},
+                     {"by_fault", faults_json(v.by_fault)}});
+  return a;
+}
+
+Classification classify_key(const std::string& code, std::array<char, 256>& buf) {
+  return classify(normalize_code(code, buf.data(), buf.size()));
+}
+
+constexpr std::size_t kUnknownCodes = 20;
 }  // namespace
 
-std::string Summary::to_json() const {
+std::string Summary::to_json() const { return to_json(Thresholds{}); }
+
+std::string Summary::to_json(const Thresholds& th) const {
+  const std::uint64_t n = calls();
+  const std::uint64_t failed = failures();
   Json j;
-  j["vapidiag_summary"] = kSummaryVersion;
-  j["inputs"] = Json{{"files", files},           {"file_errors", stats.file_errors},
-                     {"bytes", stats.bytes},     {"records", stats.records},
-                     {"calls", stats.calls},     {"not_ended", stats.not_ended},
-                     {"skipped", stats.skipped}, {"unreadable", stats.unreadable}};
+  j["schema_version"] = kSchemaVersion;
+  j["kind"] = "summary";
+  j["inputs"] = Json{{"files", files},
+                     {"file_errors", stats.file_errors},
+                     {"bytes", stats.bytes},
+                     {"records", stats.records},
+                     {"calls", stats.calls},
+                     {"not_ended", stats.not_ended},
+                     {"skipped", stats.skipped},
+                     {"unreadable", stats.unreadable},
+                     {"filtered_out", filtered_out}};
   j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
                      {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
                      {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
                      {"last_ms", last_time == kNoTime ? Json(nullptr) : Json(last_time)}};
-  j["failures"] = failures();
-  Json sym;
-  for (std::size_t i = 0; i < by_symptom.size(); ++i) sym[std::string(kSymptomNames[i])] = by_symptom[i];
+  j["calls"] = n;
+  j["failures"] = failed;
+  j["failure_rate"] = rate(failed, n);
+  Json sym = Json::object();
+  for (std::size_t i = 0; i < by_symptom.size(); ++i)
+    sym[std::string(kSymptomNames[i])] = Json{{"calls", by_symptom[i]}, {"share", rate(by_symptom[i], n)}};
   j["by_symptom"] = sym;
-  Json fault;
-  for (std::size_t i = 0; i < by_fault.size(); ++i) fault[std::string(kFaultNames[i])] = by_fault[i];
+  Json fault = Json::object();
+  for (std::size_t i = 0; i < by_fault.size(); ++i)
+    fault[std::string(kFaultNames[i])] = Json{{"calls", by_fault[i]}, {"share", rate(by_fault[i], n)}};
   j["by_fault"] = fault;
   Json codes_j = Json::array();
-  for (const auto& [k, v] : codes) codes_j.push_back(Json{{"code", k}, {"calls", v}});
+  std::vector<std::pair<std::uint64_t, const std::string*>> unknown;
+  std::array<char, 256> buf{};
+  for (const auto& [k, v] : codes) {
+    const Classification c = classify_key(k, buf);
+    const bool other = k == kOther;
+    codes_j.push_back(Json{{"code", k},
+                           {"calls", v.calls},
+                           {"share", rate(v.calls, n)},
+                           {"symptom", other ? Json(nullptr) : Json(std::string(to_string(c.symptom)))},
+                           {"fault", other ? Json(nullptr) : Json(std::string(to_string(c.fault)))},
+                           {"classified", !other && c.classified()},
+                           {"sample_ids", v.sample_ids}});
+    if (!other && !c.classified()) unknown.emplace_back(v.calls, &k);
+  }
   j["codes"] = codes_j;
+  // Most calls first, then by code; suggestions cost an edit-distance scan each, so only the top.
+  std::stable_sort(unknown.begin(), unknown.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (unknown.size() > kUnknownCodes) unknown.resize(kUnknownCodes);
+  Json unknown_j = Json::array();
+  for (const auto& [calls_n, code] : unknown) {
+    const std::string_view sugg = suggest(normalize_code(*code, buf.data(), buf.size()))[0];
+    unknown_j.push_back(Json{{"code", *code},
+                             {"calls", calls_n},
+                             {"suggestion", sugg.empty() ? Json(nullptr) : Json(std::string(sugg))}});
+  }
+  j["unknown_codes"] = unknown_j;
   Json prov = Json::array();
   for (const auto& [k, v] : provider_components) {
     const std::size_t tab = k.find('\t');
     prov.push_back(Json{{"provider", k.substr(0, tab)},
                         {"component", tab == std::string::npos ? "" : k.substr(tab + 1)},
-                        {"calls", v}});
+                        {"calls", v},
+                        {"share", rate(v, failed)}});
   }
   j["provider_failures"] = prov;
   j["assistants"] = pairs_json(assistants, "id");
   j["phone_numbers"] = pairs_json(phone_numbers, "id");
-  j["hours"] = pairs_json(hours, "hour");
-  Json fj = Json::object();
-  for (const auto& [k, v] : findings) fj[k] = v;
+  j["hours"] = time_buckets_json(hours, "hour");
+  std::map<std::string, HourCounts, std::less<>> days;
+  for (const auto& [h, v] : hours) days[h.starts_with('(') ? h : h.substr(0, 10)].add(v);
+  j["days"] = time_buckets_json(days, "day");
+  Json fj = Json::array();
+  for (const auto& [k, v] : findings) {
+    const FindingDef* def = find_finding(k);
+    fj.push_back(Json{{"id", k},
+                      {"severity", def ? Json(std::string(def->severity)) : Json(nullptr)},
+                      {"calls", v},
+                      {"share", rate(v, n)}});
+  }
   j["findings"] = fj;
   j["symptom_changed_by_evidence"] = symptom_changed;
+  Json cross = Json::array();
+  for (const CrossFinding& f : find_cross_findings(*this, th))
+    cross.push_back(Json{{"id", std::string(f.def->id)},
+                         {"severity", std::string(f.def->severity)},
+                         {"subject", f.subject.empty() ? Json(nullptr) : Json(f.subject)},
+                         {"calls", f.calls},
+                         {"message", f.message}});
+  j["cross_findings"] = cross;
   j["burst_window_ms"] = burst_window_ms;
   Json fb = Json::array();
   for (const auto& [k, v] : failure_buckets) {
@@ -259,6 +390,7 @@ std::string Summary::to_json() const {
   }
   j["failure_buckets"] = fb;
   j["not_charged"] = Json{{"calls", not_charged_calls},
+                          {"share", rate(not_charged_calls, n)},
                           {"cost", round6(not_charged_cost)},
                           {"ids", not_charged_ids},
                           {"ids_truncated", ids_truncated}};
@@ -273,15 +405,20 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     *err = "not a JSON object";
     return false;
   }
-  if (!j.contains("vapidiag_summary") || !j["vapidiag_summary"].is_number_integer()) {
-    *err =
-        "not a vapidiag summary (no \"vapidiag_summary\" version; write it with `vapidiag summary --format "
-        "json`)";
+  if (j.contains("vapidiag_summary")) {
+    *err = "a summary of schema version 1 (an older vapidiag); write it again with this version";
     return false;
   }
-  if (j["vapidiag_summary"].get<int>() != kSummaryVersion) {
-    *err = "summary version " + std::to_string(j["vapidiag_summary"].get<int>()) +
-           " is not supported (expected " + std::to_string(kSummaryVersion) + ")";
+  if (!j.contains("schema_version") || !j["schema_version"].is_number_integer() || !j.contains("kind") ||
+      j["kind"] != "summary") {
+    *err =
+        "not a vapidiag summary (no \"schema_version\" and \"kind\": \"summary\"; write it with `vapidiag "
+        "summary --format json`)";
+    return false;
+  }
+  if (j["schema_version"].get<int>() != kSchemaVersion) {
+    *err = "summary schema version " + std::to_string(j["schema_version"].get<int>()) +
+           " is not supported (expected " + std::to_string(kSchemaVersion) + ")";
     return false;
   }
   try {
@@ -295,15 +432,19 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     s.stats.not_ended = in.at("not_ended").get<std::uint64_t>();
     s.stats.skipped = in.at("skipped").get<std::uint64_t>();
     s.stats.unreadable = in.at("unreadable").get<std::uint64_t>();
+    s.filtered_out = in.at("filtered_out").get<std::uint64_t>();
     const Json& period = j.at("period");
     if (!period.at("first_ms").is_null()) s.first_time = period.at("first_ms").get<std::int64_t>();
     if (!period.at("last_ms").is_null()) s.last_time = period.at("last_ms").get<std::int64_t>();
     for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
-      s.by_symptom[i] = j.at("by_symptom").at(std::string(kSymptomNames[i])).get<std::uint64_t>();
+      s.by_symptom[i] = j.at("by_symptom").at(std::string(kSymptomNames[i])).at("calls").get<std::uint64_t>();
     for (std::size_t i = 0; i < s.by_fault.size(); ++i)
-      s.by_fault[i] = j.at("by_fault").at(std::string(kFaultNames[i])).get<std::uint64_t>();
-    for (const Json& c : j.at("codes"))
-      s.codes[c.at("code").get<std::string>()] = c.at("calls").get<std::uint64_t>();
+      s.by_fault[i] = j.at("by_fault").at(std::string(kFaultNames[i])).at("calls").get<std::uint64_t>();
+    for (const Json& c : j.at("codes")) {
+      CodeCount& cc = s.codes[c.at("code").get<std::string>()];
+      cc.calls = c.at("calls").get<std::uint64_t>();
+      for (const Json& id : c.at("sample_ids")) cc.add_sample(id.get<std::string>());
+    }
     for (const Json& p : j.at("provider_failures"))
       s.provider_components[p.at("provider").get<std::string>() + "\t" +
                             p.at("component").get<std::string>()] = p.at("calls").get<std::uint64_t>();
@@ -314,9 +455,15 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     };
     read_pairs(j.at("assistants"), "id", s.assistants);
     read_pairs(j.at("phone_numbers"), "id", s.phone_numbers);
-    read_pairs(j.at("hours"), "hour", s.hours);
-    for (auto it = j.at("findings").begin(); it != j.at("findings").end(); ++it)
-      s.findings[it.key()] = it->get<std::uint64_t>();
+    for (const Json& e : j.at("hours")) {
+      HourCounts& h = s.hours[e.at("hour").get<std::string>()];
+      h.calls = e.at("calls").get<std::uint64_t>();
+      h.failures = e.at("failures").get<std::uint64_t>();
+      for (std::size_t i = 0; i < h.by_fault.size(); ++i)
+        h.by_fault[i] = e.at("by_fault").at(std::string(kFaultNames[i])).get<std::uint64_t>();
+    }
+    for (const Json& f : j.at("findings"))
+      s.findings[f.at("id").get<std::string>()] = f.at("calls").get<std::uint64_t>();
     s.symptom_changed = j.at("symptom_changed_by_evidence").get<std::uint64_t>();
     s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
     for (const Json& b : j.at("failure_buckets"))
