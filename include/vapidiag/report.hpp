@@ -45,4 +45,21 @@ std::string render_diagnosis_json(const Diagnosis& d);
 std::string diagnosis_header(const DelimitedWriter& w);
 std::string render_diagnosis_row(const Diagnosis& d, const DelimitedWriter& w);
 
+// ---------- a verdict (check) ----------
+
+struct Verdict {
+  int exit_code = 0;
+  std::int64_t since = kNoTime, until = kNoTime;  // the window, kNoTime when open
+  std::uint64_t calls = 0;                        // ended calls checked
+  std::uint64_t matched = 0;                      // of them, those the rule counts
+  std::string rule;                               // e.g. "fault:vapifault,providerfault"
+  double threshold = -1;                          // fraction the rate must exceed; < 0: any match fires
+  bool fired = false;
+  ReadStats stats;
+  std::uint64_t files = 0;
+  std::uint64_t filtered_out = 0;
+};
+// The JSON verdict of docs/formats.md (one line).
+std::string render_verdict_json(const Verdict& v);
+
 }  // namespace vapidiag

@@ -137,6 +137,9 @@ class Summary {
   std::string key_;  // reused to build composite keys without allocating
 };
 
+// A share or rate as the summary writes it: part / whole rounded to 6 decimals, 0 over nothing.
+double share_of(std::uint64_t part, std::uint64_t whole);
+
 // The time a call is filed under: startedAt, else createdAt, else endedAt.
 std::int64_t call_time(const CallRecord& rec);
 // "2024-06-30T03" (UTC) from epoch ms, written into buf (at least 13 bytes).

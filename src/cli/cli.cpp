@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kCommands[] = {"explain", "codes", "diagnose", "summary", "check"};
 
-constexpr const char* kTopFooter = R"(Input: Vapi call JSON (GET /call arrays, single calls, NDJSON, {"results": ...}
+constexpr const char* kTopFooter =
+    R"(Input: Vapi call JSON (GET /call arrays, single calls, NDJSON, {"results": ...}
 exports, webhook payloads). No FILE, or -, reads stdin.
 
 Examples:
@@ -24,8 +25,9 @@ Examples:
   vapidiag diagnose calls.json --failures --format csv > failures.csv
   vapidiag check logs/*.ndjson --fail-on vapifault,providerfault --max-rate 2
 
-Exit status: 0 ok; 1 unknown code (explain) or failed calls (check);
-2 usage error; 3 unreadable input; 4 output could not be written.
+Exit status (every command): 0 ok; 1 found: an unknown code (explain) or failed
+calls (check); 2 usage error; 3 unreadable input; 4 output could not be written.
+When several apply, the first of 2, 4, 1, 3, 0. Formats: docs/formats.md.
 Colour: on a terminal only; NO_COLOR or --color never turns it off.
 `vapidiag COMMAND --help` shows each command's options.)";
 
@@ -66,9 +68,10 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
     }
   }
 
-  CLI::App app{"vapidiag: diagnose Vapi call endings offline: what the caller experienced, whose fault it was, "
-               "and what to do.",
-               "vapidiag"};
+  CLI::App app{
+      "vapidiag: diagnose Vapi call endings offline: what the caller experienced, whose fault it was, "
+      "and what to do.",
+      "vapidiag"};
   app.set_version_flag("--version", std::string(VAPIDIAG_VERSION));
   app.add_option("--color", ctx.color, "Colour: auto (terminal only, off with NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -95,18 +98,15 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
     ctx.out.write(app.help());
-    ctx.out.finish();
-    return kExitOk;
+    return ctx.out.finish() ? kExitOk : kExitOutput;
   } catch (const CLI::CallForVersion&) {
     ctx.out.line(VAPIDIAG_VERSION);
-    ctx.out.finish();
-    return kExitOk;
+    return ctx.out.finish() ? kExitOk : kExitOutput;
   } catch (const CLI::ParseError& e) {
     // Help requested on a subcommand arrives as CallForHelp too; everything else is usage.
     if (e.get_exit_code() == 0) {
       ctx.out.write(app.help());
-      ctx.out.finish();
-      return kExitOk;
+      return ctx.out.finish() ? kExitOk : kExitOutput;
     }
     std::string where;
     for (CLI::App* sub : app.get_subcommands()) where = " " + sub->get_name();
@@ -123,15 +123,21 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   int rc = kExitOk;
   CLI::App* sub = app.get_subcommands().front();
   const std::string name = sub->get_name();
-  if (name == "explain") rc = cli::run_explain(explain_opts, ctx);
-  else if (name == "codes") rc = cli::run_codes(codes_opts, ctx);
-  else if (name == "diagnose") rc = cli::run_diagnose(diag_opts, ctx);
-  else if (name == "summary") rc = cli::run_summary(sum_opts, ctx);
-  else if (name == "check") rc = cli::run_check(check_opts, ctx);
+  if (name == "explain")
+    rc = cli::run_explain(explain_opts, ctx);
+  else if (name == "codes")
+    rc = cli::run_codes(codes_opts, ctx);
+  else if (name == "diagnose")
+    rc = cli::run_diagnose(diag_opts, ctx);
+  else if (name == "summary")
+    rc = cli::run_summary(sum_opts, ctx);
+  else if (name == "check")
+    rc = cli::run_check(check_opts, ctx);
 
+  // Exit codes: when several apply, the first of 2, 4, 1, 3, 0 (docs/formats.md).
   if (!ctx.out.finish()) {
     ctx.err.line("vapidiag: cannot write output: " + ctx.out.error());
-    rc = kExitOutput;
+    if (rc != kExitUsage) rc = kExitOutput;
   }
   ctx.err.finish();
   return rc;

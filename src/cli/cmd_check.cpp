@@ -20,14 +20,19 @@ void setup_check(CLI::App& app, CheckOptions& o) {
   app.add_flag("--ignore-bad-records", o.ignore_bad_records,
                "Unreadable records and inputs do not fail the check");
   app.add_flag("-q,--quiet", o.quiet, "Print nothing, only set the exit status");
+  app.add_option("--format", o.format, "text: one line on stderr when it fails; json: the verdict on stdout")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   app.footer(R"(For scripts and CI: reads the logs and sets the exit status.
 
-Exit status, first that applies:
+Exit status, first that applies (the table of every command, docs/formats.md):
   2  usage error (bad option, nothing to read)
-  3  unreadable input: a file or record could not be read (unless --ignore-bad-records)
+  4  the output could not be written
   1  ended calls whose fault is in --fail-on exist (or exceed --max-rate percent)
+  3  unreadable input: a file or record could not be read (unless --ignore-bad-records)
   0  otherwise
-One line on stderr says why it failed; --quiet for none.
+One line on stderr says why it failed; --quiet for none. --format json prints the
+verdict (status, exit code, calls, the rule and its measured rate) on stdout.
 
 Examples:
   vapidiag check calls.json
@@ -81,13 +86,11 @@ int run_check(const CheckOptions& o, Context& ctx) {
   events.clear_progress();
   std::uint64_t calls = 0, matched = 0;
   for (const auto& [c, m] : counter.counts) calls += c, matched += m;
-  if ((r.stats.unreadable || r.stats.file_errors) && !o.ignore_bad_records) {
-    if (!o.quiet)
-      ctx.err.line("vapidiag check: input error: " + with_commas(r.stats.unreadable) +
-                   " unreadable records, " + with_commas(r.stats.file_errors) +
-                   " unreadable inputs (--ignore-bad-records to check anyway)");
-    return kExitInput;
-  }
+  const bool bad_input = (r.stats.unreadable || r.stats.file_errors) && !o.ignore_bad_records;
+  if (bad_input && !o.quiet)
+    ctx.err.line("vapidiag check: input error: " + with_commas(r.stats.unreadable) + " unreadable records, " +
+                 with_commas(r.stats.file_errors) +
+                 " unreadable inputs (--ignore-bad-records to check anyway)");
   const double rate = calls ? 100.0 * static_cast<double>(matched) / static_cast<double>(calls) : 0.0;
   const bool failed = o.max_rate >= 0 ? rate > o.max_rate : matched > 0;
   if (failed && !o.quiet) {
@@ -104,7 +107,24 @@ int run_check(const CheckOptions& o, Context& ctx) {
     ctx.err.line("vapidiag check: failed: " + with_commas(matched) + " of " + with_commas(calls) +
                  " ended calls (" + buf + ") have fault " + parties + ", " + limit);
   }
-  return failed ? kExitFound : kExitOk;
+  // A rule that fired is reported even when some records were unreadable (2, 4, 1, 3, 0).
+  const int rc = failed ? kExitFound : bad_input ? kExitInput : kExitOk;
+  if (o.format == "json") {
+    Verdict v;
+    v.exit_code = rc;
+    v.since = lo.filter.since;
+    v.until = lo.filter.until;
+    v.calls = calls;
+    v.matched = matched;
+    v.rule = "fault:" + o.fail_on;
+    v.threshold = o.max_rate >= 0 ? o.max_rate / 100.0 : -1.0;
+    v.fired = failed;
+    v.stats = r.stats;
+    v.files = r.files;
+    v.filtered_out = r.filtered_out;
+    ctx.out.line(render_verdict_json(v));
+  }
+  return rc;
 }
 
 }  // namespace vapidiag::cli

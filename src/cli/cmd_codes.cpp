@@ -23,7 +23,8 @@ std::vector<std::string> component_names() { return {kComponents.begin(), kCompo
 }  // namespace
 
 void setup_codes(CLI::App& app, CodesOptions& o) {
-  app.add_option("--symptom", o.symptom, "Only codes with this symptom")->check(CLI::IsMember(symptom_names()));
+  app.add_option("--symptom", o.symptom, "Only codes with this symptom")
+      ->check(CLI::IsMember(symptom_names()));
   app.add_option("--fault", o.fault, "Only codes with this fault party")->check(CLI::IsMember(fault_names()));
   app.add_option("--component", o.component, "Only codes of this component")
       ->check(CLI::IsMember(component_names()));
@@ -124,8 +125,8 @@ int run_codes(const CodesOptions& o, Context& ctx) {
       fault.resize(14, ' ');
       std::string comp(c.component);
       comp.resize(14, ' ');
-      std::string line = sym + std::string(ctx.style.fault(c.fault)) + fault + std::string(ctx.style.reset()) + comp +
-                         std::string(c.code);
+      std::string line = sym + std::string(ctx.style.fault(c.fault)) + fault +
+                         std::string(ctx.style.reset()) + comp + std::string(c.code);
       if (c.retired) line += std::string(ctx.style.dim()) + " (retired)" + std::string(ctx.style.reset());
       ctx.out.line(line);
       if (ctx.out.closed()) break;

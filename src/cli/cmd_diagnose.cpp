@@ -21,8 +21,8 @@ Examples:
   vapidiag diagnose calls.json --fault vapifault --format csv > credits.csv
   vapidiag diagnose logs/*.ndjson --failures --since 2024-06-01 --format ndjson
 
-Exit status: 0 ok, 2 usage error, 3 unreadable input or records (reported on stderr),
-4 output could not be written.)");
+Exit status: 0 ok; 2 usage; 3 input (unreadable files or records, reported on stderr);
+4 output not written. One table for every command: docs/formats.md.)");
 }
 
 namespace {

@@ -35,24 +35,30 @@ void explain_text(const Classification& c, Context& ctx) {
     if (!sugg[0].empty()) {
       ctx.out.line("  Did you mean:");
       for (std::string_view s : sugg)
-        if (!s.empty()) ctx.out.line("    " + std::string(st.cyan()) + std::string(s) + std::string(st.reset()));
+        if (!s.empty())
+          ctx.out.line("    " + std::string(st.cyan()) + std::string(s) + std::string(st.reset()));
     } else {
       ctx.out.line("  No published code is close to it. `vapidiag codes --search WORD` lists codes by word.");
     }
     return;
   }
   std::string tag;
-  if (c.retired) tag = "  retired";
-  else if (!c.known) tag = "  not in Vapi's published list";
+  if (c.retired)
+    tag = "  retired";
+  else if (!c.known)
+    tag = "  not in Vapi's published list";
   ctx.out.line(tag.empty() ? head : head + std::string(st.dim()) + tag + std::string(st.reset()));
-  field(ctx, "symptom", std::string(symptom_phrase(c.symptom)) + " (" + std::string(to_string(c.symptom)) + ")");
+  field(ctx, "symptom",
+        std::string(symptom_phrase(c.symptom)) + " (" + std::string(to_string(c.symptom)) + ")");
   field(ctx, "fault", std::string(to_string(c.fault)) + ": " + std::string(fault_phrase(c.fault)),
         st.fault(c.fault));
   std::string comp(c.component);
   if (!c.provider.empty() || !c.status.empty()) {
     comp += " (";
-    if (c.provider_info) comp += std::string(c.provider_info->name) + ", ";
-    else if (!c.provider.empty()) comp += std::string(c.provider) + ", ";
+    if (c.provider_info)
+      comp += std::string(c.provider_info->name) + ", ";
+    else if (!c.provider.empty())
+      comp += std::string(c.provider) + ", ";
     if (!c.status.empty()) comp += (c.component == "sip" ? "SIP " : "HTTP ") + std::string(c.status) + ", ";
     comp.resize(comp.size() - 2);
     comp += ")";
@@ -61,8 +67,9 @@ void explain_text(const Classification& c, Context& ctx) {
   field(ctx, "meaning", render_meaning(c));
   field(ctx, "fix", render_fix(c));
   field(ctx, "retry", std::string(to_string(c.retry)) + ": " + std::string(retry_phrase(c.retry)));
-  field(ctx, "charged", c.charged ? "yes, Vapi typically bills such calls"
-                                  : "no, Vapi typically does not bill such calls (ask for a credit if it did)");
+  field(ctx, "charged",
+        c.charged ? "yes, Vapi typically bills such calls"
+                  : "no, Vapi typically does not bill such calls (ask for a credit if it did)");
   if (c.retired)
     field(ctx, "retired",
           c.successor.empty()
@@ -72,7 +79,8 @@ void explain_text(const Classification& c, Context& ctx) {
                                               "successor's, not the tag in this code"
                                             : ""));
   std::string how(to_string(c.matched_by));
-  if (c.matched_by == MatchKind::Pattern || c.matched_by == MatchKind::Decoded) how += " " + std::string(c.rule);
+  if (c.matched_by == MatchKind::Pattern || c.matched_by == MatchKind::Decoded)
+    how += " " + std::string(c.rule);
   if (c.matched_by == MatchKind::Alias) how += " of " + std::string(c.rule);
   std::string refined;
   for (std::string_view id : evidence_findings(c)) {
@@ -104,8 +112,8 @@ void setup_explain(CLI::App& app, ExplainOptions& o) {
 --format json prints an array (one object per code, even for one code), --format ndjson
 one object per line; the fields are documented in docs/formats.md.
 
-Exit status: 0 every code classified (exact, alias, pattern or decoded), 1 some code
-unknown, 2 usage error, 4 output not written.)");
+Exit status: 0 every code classified (exact, alias, pattern or decoded); 1 found: some
+code unknown; 2 usage; 4 output not written. One table for every command: docs/formats.md.)");
 }
 
 int run_explain(const ExplainOptions& o, Context& ctx) {

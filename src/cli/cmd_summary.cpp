@@ -37,7 +37,8 @@ Examples:
   vapidiag summary logs/*.ndjson --by hour --format markdown > report.md
   vapidiag summary calls.json --ids   # IDs for a credit request
 
-Exit status: 0 ok, 2 usage error, 3 unreadable input or records, 4 output not written.)");
+Exit status: 0 ok; 2 usage; 3 input (unreadable files or records, reported on stderr);
+4 output not written. One table for every command: docs/formats.md.)");
 }
 
 namespace {
@@ -96,10 +97,10 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
     LogResult r;
     total = summarize_logs(inputs, lo, events, &r);
     events.clear_progress();
-    ro.filtered_out = r.filtered_out;
     report_skipped(r, ctx);
     rc = input_exit(r);
   }
+  ro.filtered_out = total.filtered_out;
   ro.top = o.top;
   ro.by = o.by;
   ro.all_ids = o.ids;
@@ -107,7 +108,7 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
   ro.thresholds = lo.thresholds;
   ro.more_ids_hint = "--ids lists them all";
   if (o.format == "json")
-    ctx.out.line(total.to_json());
+    ctx.out.line(total.to_json(lo.thresholds));
   else if (o.format == "markdown")
     ctx.out.write(render_summary_markdown(total, ro));
   else if (o.format == "csv")

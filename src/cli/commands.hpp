@@ -72,6 +72,7 @@ struct CheckOptions {
   double max_rate = -1;
   bool ignore_bad_records = false;
   bool quiet = false;
+  std::string format = "text";
 };
 void setup_check(CLI::App& app, CheckOptions& o);
 int run_check(const CheckOptions& o, Context& ctx);

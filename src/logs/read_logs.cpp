@@ -319,6 +319,7 @@ Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOpti
   const LogResult r = read_logs(inputs, opts, sink, events);
   sink.on_workers_joined();
   sink.total.add_read_stats(r.stats, r.files);
+  sink.total.filtered_out += r.filtered_out;
   if (result) *result = r;
   return std::move(sink.total);
 }

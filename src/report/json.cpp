@@ -50,4 +50,16 @@ Json classification_json(const Classification& c) {
   return j;
 }
 
+Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out) {
+  return Json{{"files", files},
+              {"file_errors", stats.file_errors},
+              {"bytes", stats.bytes},
+              {"records", stats.records},
+              {"calls", stats.calls},
+              {"not_ended", stats.not_ended},
+              {"skipped", stats.skipped},
+              {"unreadable", stats.unreadable},
+              {"filtered_out", filtered_out}};
+}
+
 }  // namespace vapidiag

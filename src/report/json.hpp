@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vapidiag/classification.hpp"
+#include "vapidiag/reader.hpp"
 #include "vapidiag/records.hpp"
 
 namespace vapidiag {
@@ -22,5 +23,8 @@ Json classification_json(const Classification& c);
 // record_columns(fields); null is empty, booleans true/false, numbers as JSON writes them,
 // arrays as compact JSON, the members of an object field in cells of their own.
 std::vector<std::string> record_cells(const Json& record, std::span<const FieldDef> fields);
+
+// The "inputs" object of a summary or a verdict: input accounting.
+Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out);
 
 }  // namespace vapidiag

@@ -127,8 +127,7 @@ std::string json_cell(const Json& v) {
 
 }  // namespace
 
-std::vector<std::string> record_cells(const Json& record,
-                                      std::span<const FieldDef> fields) {
+std::vector<std::string> record_cells(const Json& record, std::span<const FieldDef> fields) {
   std::vector<std::string> out;
   out.reserve(fields.size() + 4);
   static const Json kNull;

@@ -1,4 +1,5 @@
-// The renderers of one diagnosed call: text, JSON and CSV/TSV rows.
+// The renderers of one diagnosed call: text, JSON and CSV/TSV rows. JSON and CSV/TSV carry
+// the fields of call_fields() (vapidiag/records.hpp), in its order; text shows a subset.
 
 #include <cmath>
 
@@ -29,6 +30,7 @@ Json call_json(const Diagnosis& d, std::string_view file) {
   const Classification& c = d.c;
   const RecordPos& pos = d.pos;
   Json j;
+  j["schema_version"] = kSchemaVersion;
   j["id"] = str_or_null(rec.id);
   const std::int64_t t = call_time(rec);
   j["time"] = t == kNoTime ? Json(nullptr) : Json(format_iso8601(t));
@@ -38,7 +40,6 @@ Json call_json(const Diagnosis& d, std::string_view file) {
   j["ended_message"] = str_or_null(rec.ended_message);
   const Json cj = classification_json(c);
   for (auto it = cj.begin(); it != cj.end(); ++it) j[it.key()] = *it;
-  j["fix_short"] = render_fix_short(c);
   j["evidence_symptom"] = std::string(to_string(d.by_evidence));
   Json fs = Json::array();
   for (const Finding& f : d.findings) {
@@ -68,40 +69,6 @@ Json call_json(const Diagnosis& d, std::string_view file) {
   j["transfers"] = tr;
   j["source"] = Json{{"file", std::string(file)}, {"record", pos.record}, {"line", pos.line}};
   return j;
-}
-
-constexpr const char* kCsvColumns[] = {"id",
-                                       "time",
-                                       "duration_s",
-                                       "type",
-                                       "ended_reason",
-                                       "symptom",
-                                       "fault",
-                                       "component",
-                                       "provider",
-                                       "status",
-                                       "retry",
-                                       "charged",
-                                       "matched_by",
-                                       "fix_short",
-                                       "evidence_symptom",
-                                       "findings",
-                                       "ended_message",
-                                       "user_turns",
-                                       "bot_turns",
-                                       "last_speaker",
-                                       "cost",
-                                       "phone_call_provider",
-                                       "assistant_id",
-                                       "phone_number_id",
-                                       "transfer_destination",
-                                       "file",
-                                       "record"};
-
-std::string cell(const Json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
-  return dump_json(v);
 }
 
 }  // namespace
@@ -140,28 +107,10 @@ std::string render_diagnosis_text(const Diagnosis& d, const Style& st) {
 
 std::string render_diagnosis_json(const Diagnosis& d) { return dump_json(call_json(d, d.file)); }
 
-std::string diagnosis_header(const DelimitedWriter& w) {
-  std::vector<std::string> cols(std::begin(kCsvColumns), std::end(kCsvColumns));
-  return w.row(cols);
-}
+std::string diagnosis_header(const DelimitedWriter& w) { return w.row(record_columns(call_fields())); }
 
 std::string render_diagnosis_row(const Diagnosis& d, const DelimitedWriter& w) {
-  const Json j = call_json(d, d.file);
-  std::vector<std::string> cells;
-  cells.reserve(std::size(kCsvColumns));
-  for (const char* col : kCsvColumns) {
-    std::string v;
-    if (std::string_view(col) == "file")
-      v = d.file;
-    else if (std::string_view(col) == "record")
-      v = std::to_string(d.pos.record);
-    else if (std::string_view(col) == "findings") {
-      for (const Finding& f : d.findings) v += (v.empty() ? "" : ";") + std::string(f.def->id);
-    } else
-      v = cell(j[col]);
-    cells.push_back(std::move(v));
-  }
-  return w.row(cells);
+  return w.row(record_cells(call_json(d, d.file), call_fields()));
 }
 
 }  // namespace vapidiag

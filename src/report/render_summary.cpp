@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "json.hpp"
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/report.hpp"
 #include "vapidiag/table.hpp"
@@ -308,42 +309,59 @@ std::string render_summary_markdown(const Summary& s, const SummaryReportOptions
   return out;
 }
 
+// One row per table cell: section,key,calls,failures,rate; rate is a fraction like the
+// JSON's share (of the calls counted) or failure rate (of the row's calls).
 std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o) {
   std::string out;
   const DelimitedWriter csv(DelimitedWriter::kCsv);
-  put(out, csv.row({"section", "key", "calls", "failures", "share"}));
-  std::uint64_t shown = 0;
-  for (auto n : s.by_fault) shown += n;
-  auto row = [&](std::string_view sec, std::string_view key, std::uint64_t calls, const std::string& failures,
-                 const std::string& share) {
-    put(out, csv.row({sec, key, std::to_string(calls), failures, share}));
+  put(out, csv.row({"section", "key", "calls", "failures", "rate"}));
+  const std::uint64_t shown = s.calls();
+  const auto fraction = [](std::uint64_t part, std::uint64_t whole) {
+    return dump_json(Json(share_of(part, whole)));
   };
-  row("total", "records", s.stats.records, "", "");
-  row("total", "calls", s.stats.calls, std::to_string(s.failures()), percent(s.failures(), shown));
-  row("total", "not_ended", s.stats.not_ended, "", "");
-  row("total", "skipped", s.stats.skipped, "", "");
-  row("total", "unreadable", s.stats.unreadable, "", "");
+  auto row = [&](std::string_view sec, std::string_view key, std::uint64_t calls, const std::string& failures,
+                 const std::string& rate) {
+    put(out, csv.row({sec, key, std::to_string(calls), failures, rate}));
+  };
+  auto count_row = [&](std::string_view sec, std::string_view key, std::uint64_t n) {
+    row(sec, key, n, "", "");
+  };
+  auto share_row = [&](std::string_view sec, std::string_view key, std::uint64_t n, std::uint64_t whole) {
+    row(sec, key, n, "", fraction(n, whole));
+  };
+  auto pair_row = [&](std::string_view sec, std::string_view key, const CountPair& v) {
+    row(sec, key, v.calls, std::to_string(v.failures), fraction(v.failures, v.calls));
+  };
+  count_row("total", "records", s.stats.records);
+  count_row("total", "ended_calls", s.stats.calls);
+  count_row("total", "filtered_out", s.filtered_out);
+  pair_row("total", "calls", CountPair{shown, s.failures()});
+  count_row("total", "not_ended", s.stats.not_ended);
+  count_row("total", "skipped", s.stats.skipped);
+  count_row("total", "unreadable", s.stats.unreadable);
   for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
-    row("symptom", kSymptomNames[i], s.by_symptom[i], "", percent(s.by_symptom[i], shown));
+    share_row("symptom", kSymptomNames[i], s.by_symptom[i], shown);
   for (std::size_t i = 0; i < s.by_fault.size(); ++i)
-    row("fault", kFaultNames[i], s.by_fault[i], "", percent(s.by_fault[i], shown));
-  for (const auto& [k, v] : top_of(s.codes, SIZE_MAX, [](std::uint64_t x) { return x; }))
-    row("code", k, v, "", percent(v, shown));
+    share_row("fault", kFaultNames[i], s.by_fault[i], shown);
+  for (const auto& [k, v] : top_of(s.codes, SIZE_MAX, [](const CodeCount& x) { return x.calls; }))
+    share_row("code", k, v.calls, shown);
   for (const auto& [k, v] : s.provider_components) {
     std::string key = k;
     std::replace(key.begin(), key.end(), '\t', '/');
-    row("provider", key, v, "", "");
+    share_row("provider", key, v, s.failures());
   }
-  for (const auto& [k, v] : s.assistants)
-    row("assistant", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
-  for (const auto& [k, v] : s.phone_numbers)
-    row("phone_number", k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
+  for (const auto& [k, v] : s.assistants) pair_row("assistant", k, v);
+  for (const auto& [k, v] : s.phone_numbers) pair_row("phone_number", k, v);
+  // Hours keyed as in the JSON ("2024-06-28T14"), days as "2024-06-28".
   std::map<std::string, CountPair> buckets;
-  for (const auto& [h, v] : s.hours) buckets[o.by == "hour" ? h + ":00Z" : h.substr(0, 10)].add(v);
-  for (const auto& [k, v] : buckets)
-    row(o.by, k, v.calls, std::to_string(v.failures), percent(v.failures, v.calls));
-  row("not_charged", "calls", s.not_charged_calls, "", "");
-  for (const std::string& id : s.not_charged_ids) row("not_charged_id", id, 1, "", "");
+  for (const auto& [h, v] : s.hours)
+    buckets[o.by == "hour" || h.starts_with('(') ? h : h.substr(0, 10)].add(v);
+  for (const auto& [k, v] : buckets) pair_row(o.by, k, v);
+  for (const auto& [k, v] : s.findings) share_row("finding", k, v, shown);
+  for (const CrossFinding& f : find_cross_findings(s, o.thresholds))
+    count_row("cross_finding", std::string(f.def->id) + (f.subject.empty() ? "" : ":" + f.subject), f.calls);
+  share_row("not_charged", "calls", s.not_charged_calls, shown);
+  for (const std::string& id : s.not_charged_ids) count_row("not_charged_id", id, 1);
   return out;
 }
 

@@ -252,10 +252,7 @@ namespace {
 
 // Costs are summed in floating point; keep what we print stable across shard orders.
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
-// A share or rate as a fraction rounded to 6 decimals; 0 over nothing.
-double rate(std::uint64_t part, std::uint64_t whole) {
-  return whole ? round6(static_cast<double>(part) / static_cast<double>(whole)) : 0.0;
-}
+double rate(std::uint64_t part, std::uint64_t whole) { return share_of(part, whole); }
 
 Json faults_json(const std::array<std::uint64_t, kFaultNames.size()>& by_fault) {
   Json j = Json::object();
@@ -289,6 +286,10 @@ Classification classify_key(const std::string& code, std::array<char, 256>& buf)
 constexpr std::size_t kUnknownCodes = 20;
 }  // namespace
 
+double share_of(std::uint64_t part, std::uint64_t whole) {
+  return whole ? std::round(static_cast<double>(part) / static_cast<double>(whole) * 1e6) / 1e6 : 0.0;
+}
+
 std::string Summary::to_json() const { return to_json(Thresholds{}); }
 
 std::string Summary::to_json(const Thresholds& th) const {
@@ -297,15 +298,7 @@ std::string Summary::to_json(const Thresholds& th) const {
   Json j;
   j["schema_version"] = kSchemaVersion;
   j["kind"] = "summary";
-  j["inputs"] = Json{{"files", files},
-                     {"file_errors", stats.file_errors},
-                     {"bytes", stats.bytes},
-                     {"records", stats.records},
-                     {"calls", stats.calls},
-                     {"not_ended", stats.not_ended},
-                     {"skipped", stats.skipped},
-                     {"unreadable", stats.unreadable},
-                     {"filtered_out", filtered_out}};
+  j["inputs"] = inputs_json(stats, files, filtered_out);
   j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
                      {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
                      {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
