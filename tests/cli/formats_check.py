@@ -17,7 +17,7 @@ BIN, ROOT = sys.argv[1], sys.argv[2]
 SAMPLE = f"{ROOT}/data/samples/calls.json"
 HOOKS = [f"{ROOT}/tests/data/{n}" for n in (
     "status-update-ended-2024-06.json", "end-of-call-report-2024-06.json", "get-call-voicemail-2025-06.json")]
-CODES = ["pipeline-error-openai-429-exceeded-quota", "customer-busy", "voicemail", "db-error", "customer-busyy",
+CODES = ["pipeline-error-openai-429-exceeded-quota", "customer-busy", "voicemail", "db-error", "qqq",
          "call.in-progress.error-vapifault-acme-transcriber-rate-limited",
          "call.in-progress.error-providerfault-outbound-sip-403-forbidden"]
 FAILURES = 0
@@ -168,7 +168,8 @@ def check_explain():
         if rec["status"] is not None:
             same(f"explain {rec['code']} status", str(rec["status"]) in fields["component"], True)
         ev = fields.get("evidence", "")
-        ids = ev.split(": ", 1)[1].split(", ") if ev else []
+        # Each finding reads "short phrase (id)", separated by "; ".
+        ids = [item.rsplit(" (", 1)[1].rstrip(")") for item in ev.split(": ", 1)[1].split("; ")] if ev else []
         same(f"explain {rec['code']} evidence", ids, rec["evidence"])
 
 
