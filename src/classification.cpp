@@ -1,7 +1,5 @@
 #include "vapidiag/classification.hpp"
 
-#include <algorithm>
-
 namespace vapidiag {
 namespace {
 template <typename E, std::size_t N>
@@ -14,9 +12,5 @@ std::optional<E> parse_name(const std::array<std::string_view, N>& names, std::s
 
 std::optional<Symptom> parse_symptom(std::string_view s) { return parse_name<Symptom>(kSymptomNames, s); }
 std::optional<Fault> parse_fault(std::string_view s) { return parse_name<Fault>(kFaultNames, s); }
-std::optional<Retry> parse_retry(std::string_view s) { return parse_name<Retry>(kRetryNames, s); }
-bool is_component(std::string_view s) {
-  return std::find(kComponents.begin(), kComponents.end(), s) != kComponents.end();
-}
 
 }  // namespace vapidiag

@@ -338,6 +338,61 @@ Classification classify_without_rows(std::string_view code,
   return c;
 }
 
+namespace {
+
+// Edit distance from one string to many, bit-parallel (Myers' algorithm in 64-bit blocks:
+// one step per character of the other string). Strings are cut at kMax characters.
+class MyersPattern {
+ public:
+  static constexpr std::size_t kMax = 160;
+  explicit MyersPattern(std::string_view a) : size_(std::min(a.size(), kMax)), words_((size_ + 63) / 64) {
+    // peq_[c][w]: bit i of word w is set when a[64 * w + i] == c.
+    for (std::size_t i = 0; i < size_; ++i)
+      peq_[static_cast<unsigned char>(a[i])][i / 64] |= std::uint64_t{1} << (i % 64);
+    last_bit_ = size_ ? std::uint64_t{1} << ((size_ - 1) % 64) : 0;
+  }
+  int distance(std::string_view b) const {
+    b = b.substr(0, kMax);
+    if (size_ == 0) return static_cast<int>(b.size());
+    std::array<std::uint64_t, kWords> pv, mv{};
+    pv.fill(~std::uint64_t{0});
+    int score = static_cast<int>(size_);  // distance from all of a to the empty prefix of b
+    for (const char ch : b) {
+      const auto& eqs = peq_[static_cast<unsigned char>(ch)];
+      int hin = 1;  // the top row grows by one per character of b
+      for (std::size_t w = 0; w < words_; ++w) {
+        const std::uint64_t neg = hin < 0 ? 1 : 0;
+        std::uint64_t eq = eqs[w];
+        const std::uint64_t xv = eq | mv[w];
+        eq |= neg;
+        const std::uint64_t xh = (((eq & pv[w]) + pv[w]) ^ pv[w]) | eq;
+        std::uint64_t ph = mv[w] | ~(xh | pv[w]);
+        std::uint64_t mh = pv[w] & xh;
+        const std::uint64_t out_bit = w + 1 == words_ ? last_bit_ : std::uint64_t{1} << 63;
+        const int hout = (ph & out_bit) ? 1 : (mh & out_bit) ? -1 : 0;
+        ph = (ph << 1) | (hin > 0 ? 1 : 0);
+        mh = (mh << 1) | neg;
+        pv[w] = mh | ~(xv | ph);
+        mv[w] = ph & xv;
+        hin = hout;
+      }
+      score += hin;
+    }
+    return score;
+  }
+
+ private:
+  static constexpr std::size_t kWords = (kMax + 63) / 64;
+  std::size_t size_;
+  std::size_t words_;
+  std::uint64_t last_bit_ = 0;
+  std::array<std::array<std::uint64_t, kWords>, 256> peq_{};
+};
+
+}  // namespace
+
+int edit_distance(std::string_view a, std::string_view b) { return MyersPattern(a).distance(b); }
+
 std::array<std::string_view, 3> suggest(std::string_view code) {
   std::array<std::string_view, 3> out{};
   std::size_t n = 0;
@@ -362,9 +417,7 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
   // blocks: one step per character of the known code). Two cuts skip a code early
   // without changing the answer: its length or its letter counts already differ by more
   // than the current bar (the distance a code needs to enter the top three).
-  constexpr std::size_t kMax = 160;
-  constexpr std::size_t kWords = (kMax + 63) / 64;
-  const std::string_view a = code.substr(0, kMax);
+  const std::string_view a = code.substr(0, MyersPattern::kMax);
   if (a.size() < 3) return out;
   struct Scored {
     int score;
@@ -374,16 +427,11 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
   const int limit = std::max(2, static_cast<int>(a.size()) / 3);
   const auto& profiles = letter_profiles();
   const LetterProfile pa = letter_profile(a);
-  // peq[c][w]: bit i of word w is set when a[64 * w + i] == c.
-  const std::size_t words = (a.size() + 63) / 64;
-  std::array<std::array<std::uint64_t, kWords>, 256> peq{};
-  for (std::size_t i = 0; i < a.size(); ++i)
-    peq[static_cast<unsigned char>(a[i])][i / 64] |= std::uint64_t{1} << (i % 64);
-  const std::uint64_t last_bit = std::uint64_t{1} << ((a.size() - 1) % 64);
+  const MyersPattern pattern(a);
   const auto codes = known_codes();
   for (std::size_t idx = 0; idx < codes.size(); ++idx) {
     const KnownCode& k = codes[idx];
-    const std::string_view b = k.code.substr(0, kMax);
+    const std::string_view b = k.code.substr(0, MyersPattern::kMax);
     int score;
     if (a.size() >= 5 && b.find(a) != std::string_view::npos) {
       score = 1 + static_cast<int>((b.size() - a.size()) / 8);
@@ -395,30 +443,7 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
       if (la - lb > bar || lb - la > bar) continue;
       // Each edit changes the letter counts by at most 2 in total.
       if ((profile_distance(pa, profiles[idx]) + 1) / 2 > bar) continue;
-      std::array<std::uint64_t, kWords> pv, mv{};
-      pv.fill(~std::uint64_t{0});
-      score = la;  // distance from all of a to the empty prefix of b
-      for (const char ch : b) {
-        const auto& eqs = peq[static_cast<unsigned char>(ch)];
-        int hin = 1;  // the top row grows by one per character of b
-        for (std::size_t w = 0; w < words; ++w) {
-          const std::uint64_t neg = hin < 0 ? 1 : 0;
-          std::uint64_t eq = eqs[w];
-          const std::uint64_t xv = eq | mv[w];
-          eq |= neg;
-          const std::uint64_t xh = (((eq & pv[w]) + pv[w]) ^ pv[w]) | eq;
-          std::uint64_t ph = mv[w] | ~(xh | pv[w]);
-          std::uint64_t mh = pv[w] & xh;
-          const std::uint64_t out_bit = w + 1 == words ? last_bit : std::uint64_t{1} << 63;
-          const int hout = (ph & out_bit) ? 1 : (mh & out_bit) ? -1 : 0;
-          ph = (ph << 1) | (hin > 0 ? 1 : 0);
-          mh = (mh << 1) | neg;
-          pv[w] = mh | ~(xv | ph);
-          mv[w] = ph & xv;
-          hin = hout;
-        }
-        score += hin;
-      }
+      score = pattern.distance(b);
     }
     if (score > limit) continue;
     // Prefer current codes over retired ones at equal distance.

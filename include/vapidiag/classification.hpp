@@ -36,8 +36,6 @@ constexpr std::string_view to_string(MatchKind m) { return kMatchKindNames[stati
 // Parse the names above; nullopt for anything else. Exact, lower-case words.
 std::optional<Symptom> parse_symptom(std::string_view s);
 std::optional<Fault> parse_fault(std::string_view s);
-std::optional<Retry> parse_retry(std::string_view s);
-bool is_component(std::string_view s);
 
 struct CodeRow;
 struct PatternRow;

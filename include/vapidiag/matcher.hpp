@@ -29,6 +29,10 @@ Classification classify_without_rows(std::string_view code, std::span<const Patt
 // distance over every known code and row). Empty views fill unused slots.
 std::array<std::string_view, 3> suggest(std::string_view code);
 
+// Levenshtein distance between a and b (each cut at 160 characters): the one edit
+// distance of the program (suggestions, mistyped commands).
+int edit_distance(std::string_view a, std::string_view b);
+
 // The one-line meaning and the fix, with templates filled in from the code's parts.
 std::string render_meaning(const Classification& c);
 std::string render_fix(const Classification& c);

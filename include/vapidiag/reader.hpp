@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "vapidiag/call_record.hpp"
+#include "vapidiag/time.hpp"
 
 namespace vapidiag {
 
@@ -86,9 +87,5 @@ ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::str
 // Read an in-memory buffer (tests, fuzzing). Behaves exactly like a file of these bytes.
 ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
                       const ReadOptions& opts = {});
-
-// Parse an ISO 8601 timestamp ("2024-06-30T03:19:34.420Z", offsets, no fraction) into
-// epoch milliseconds; kNoTime when it is not one.
-std::int64_t parse_iso8601_ms(std::string_view s);
 
 }  // namespace vapidiag

@@ -15,6 +15,7 @@
 #include "vapidiag/classification.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/records.hpp"
+#include "vapidiag/time.hpp"
 
 namespace vapidiag {
 
@@ -139,12 +140,5 @@ class Summary {
 
 // A share or rate as the summary writes it: part / whole rounded to 6 decimals, 0 over nothing.
 double share_of(std::uint64_t part, std::uint64_t whole);
-
-// The time a call is filed under: startedAt, else createdAt, else endedAt.
-std::int64_t call_time(const CallRecord& rec);
-// "2024-06-30T03" (UTC) from epoch ms, written into buf (at least 13 bytes).
-std::string_view hour_key(std::int64_t ms, char* buf);
-// "2024-06-30T03:19:34.420Z" from epoch ms; empty for kNoTime.
-std::string format_iso8601(std::int64_t ms);
 
 }  // namespace vapidiag

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "commands.hpp"
+#include "vapidiag/matcher.hpp"
 
 namespace vapidiag {
 namespace {
@@ -30,18 +31,6 @@ calls (check); 2 usage error; 3 unreadable input; 4 output could not be written.
 When several apply, the first of 2, 4, 1, 3, 0. Formats: docs/formats.md.
 Colour: on a terminal only; NO_COLOR or --color never turns it off.
 `vapidiag COMMAND --help` shows each command's options.)";
-
-int edit_distance(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 }  // namespace
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "vapidiag/reader.hpp"
+#include "vapidiag/time.hpp"
 #include "vapidiag/summary.hpp"
 
 namespace vapidiag {

@@ -1,71 +1,14 @@
 #include "vapidiag/summary.hpp"
 
 #include <cmath>
-#include <ctime>
 
 #include "json.hpp"
 #include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
+#include "vapidiag/time.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag {
-
-std::int64_t call_time(const CallRecord& rec) {
-  if (rec.started_at != kNoTime) return rec.started_at;
-  if (rec.created_at != kNoTime) return rec.created_at;
-  return rec.ended_at;
-}
-
-std::string format_iso8601(std::int64_t ms) {
-  if (ms == kNoTime) return {};
-  std::int64_t secs = ms / 1000, rem = ms % 1000;
-  if (rem < 0) rem += 1000, --secs;
-  const std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  if (!gmtime_r(&t, &tm)) return {};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(rem));
-  return buf;
-}
-
-namespace {
-// Days since 1970-01-01 to a civil date (proleptic Gregorian), without the C library.
-void civil_from_days(std::int64_t z, int* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (*m <= 2));
-}
-}  // namespace
-
-std::string_view hour_key(std::int64_t ms, char* buf) {
-  std::int64_t secs = ms / 1000;
-  if (ms % 1000 < 0) --secs;
-  std::int64_t days = secs / 86400, rem = secs % 86400;
-  if (rem < 0) rem += 86400, --days;
-  int y;
-  unsigned m, d;
-  civil_from_days(days, &y, &m, &d);
-  const int h = static_cast<int>(rem / 3600);
-  if (y < 0 || y > 9999) return "(out of range)";
-  auto put = [&](int pos, int v, int width) {
-    for (int i = width - 1; i >= 0; --i, v /= 10) buf[pos + i] = static_cast<char>('0' + v % 10);
-  };
-  put(0, y, 4);
-  buf[4] = '-';
-  put(5, static_cast<int>(m), 2);
-  buf[7] = '-';
-  put(8, static_cast<int>(d), 2);
-  buf[10] = 'T';
-  put(11, h, 2);
-  return {buf, 13};
-}
 
 namespace {
 

@@ -9,8 +9,6 @@
 # BUILD_DIR/fuzz/artifacts/<target>-crash-*.
 # FUZZ_EXTRA_ARGS adds libFuzzer flags, e.g. FUZZ_EXTRA_ARGS=-runs=10000000, or
 # "-fork=1 -ignore_crashes=1" to collect every crash of a long run.
-# VAPIDIAG_FUZZ_IGNORE=utf8-dump makes fuzz_cli_input step over a fixed bug, should it return (see
-# fuzz_cli_input.cpp) to look for others.
 # Exit status: 0 no target crashed, 1 some target crashed or failed to run, 2 usage.
 set -uo pipefail
 
