@@ -17,11 +17,12 @@ compare_live_with_log() {
   local f
   for f in vapifault providerfault customer normal unknown; do
     [ "$(awk -v f="fault=\"$f\"" '$1 ~ /^vapidiag_calls_total\{/ && index($1, f) { s += $2 } END { print s + 0 }' "$metrics")" = \
-      "$(jq ".by_fault.\"$f\"" "$b")" ] || fail "metrics: fault $f"
+      "$(jq ".by_fault.\"$f\".calls" "$b")" ] || fail "metrics: fault $f"
   done
-  for f in $(jq -r '.findings | keys[]' "$b"); do
-    [ "$(mval "vapidiag_findings_total{finding=\"$f\"}")" = "$(jq ".findings.\"$f\"" "$b")" ] || fail "metrics: finding $f"
-  done
+  local id n
+  while read -r id n; do
+    [ "$(mval "vapidiag_findings_total{finding=\"$id\"}")" = "$n" ] || fail "metrics: finding $id"
+  done < <(jq -r '.findings[] | "\(.id) \(.calls)"' "$b")
   local code calls
   while read -r code calls; do
     [ "$(mval "vapidiag_calls_by_code_total{code=\"$code\"}")" = "$calls" ] || fail "metrics: code $code"
