@@ -86,10 +86,7 @@ TEST_CASE("LiveTally's summary is the Summary of the same calls; its metrics cou
     const CallDiagnosis d = diagnosed(body, &m);
     tally.add_logged(m, &d);
     expect.add_read_stats(m.stats, 0);
-    expect.add_call(m.rec, d.c);
-    std::vector<std::string_view> ids;
-    for (const Finding& f : d.findings) ids.push_back(f.def->id);
-    expect.add_findings(ids, d.by_evidence != d.c.symptom);
+    expect.add_call(m.rec, d.c, d.findings);
   }
   CHECK(tally.summary_json() == expect.to_json());
   const std::string prom = tally.prometheus();

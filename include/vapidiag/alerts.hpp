@@ -87,7 +87,6 @@ class AlertEngine {
   Thresholds thresholds_;
   std::mutex mu_;
   std::vector<State> states_;
-  std::vector<std::string_view> ids_;
 };
 
 }  // namespace vapidiag

@@ -60,4 +60,10 @@ std::vector<std::string_view> evidence_findings(const Classification& c);
 // else the code's own.
 Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& findings);
 
+// The one definition of a failed call, used by every command and format: its fault party
+// is not `normal`, or its evidence shows the caller was not served (an error-severity
+// finding that points to another symptom, e.g. a "normal" forward whose transfer never
+// connected). docs/counting.md.
+bool call_failed(const Classification& c, const std::vector<Finding>& findings);
+
 }  // namespace vapidiag

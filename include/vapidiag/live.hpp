@@ -117,7 +117,6 @@ class LiveTally {
   std::uint64_t log_errors_ = 0;
   std::map<std::string, std::uint64_t, std::less<>> alerts_;  // "rule\tfiring|resolved"
   std::uint64_t hooks_skipped_ = 0;
-  std::vector<std::string_view> ids_;
 };
 
 }  // namespace vapidiag

@@ -22,14 +22,14 @@ namespace vapidiag {
 
 // Which calls to keep. Empty fields keep everything.
 struct CallFilter {
-  std::optional<Symptom> symptom;  // the code's symptom or the one the evidence points to
+  std::optional<Symptom> symptom;  // the symptom the evidence points to (as summaries count)
   std::optional<Fault> fault;
   std::string component;
   std::string code_glob;                          // normalised code glob (* and ?)
   std::int64_t since = kNoTime, until = kNoTime;  // [since, until) on call_time()
-  bool failures_only = false;
+  bool failures_only = false;  // failed calls only (call_failed)
 
-  bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const;
+  bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence, bool failed) const;
 };
 
 // One ended call that passed the filter. Valid only during CallSink::on_call.
@@ -39,6 +39,7 @@ struct Diagnosis {
   const Classification& c;
   const std::vector<Finding>& findings;
   Symptom by_evidence;  // evidence_symptom(c, findings)
+  bool failed;          // call_failed(c, findings)
   const RecordPos& pos;
 };
 

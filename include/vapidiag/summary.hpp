@@ -13,6 +13,7 @@
 
 #include "vapidiag/call_record.hpp"
 #include "vapidiag/classification.hpp"
+#include "vapidiag/findings.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/records.hpp"
 #include "vapidiag/time.hpp"
@@ -25,7 +26,7 @@ class Thresholds;
 
 struct CountPair {
   std::uint64_t calls = 0;
-  std::uint64_t failures = 0;  // fault other than normal
+  std::uint64_t failures = 0;  // failed calls (call_failed)
   void add(const CountPair& o) {
     calls += o.calls;
     failures += o.failures;
@@ -77,9 +78,11 @@ class Summary {
   static constexpr std::size_t kMaxKeys = 10000;
   static constexpr std::size_t kMaxIds = 100000;
 
-  void add_call(const CallRecord& rec, const Classification& c);
-  // Per-call finding ids and whether the evidence changed the symptom.
-  void add_findings(const std::vector<std::string_view>& ids, bool symptom_changed);
+  // One ended call with its findings: counted under the symptom its evidence points to
+  // (evidence_symptom), as failed or not by call_failed, with its finding ids.
+  void add_call(const CallRecord& rec, const Classification& c, const std::vector<Finding>& findings);
+  // A call with no findings (its code's symptom; failed when its fault is not normal).
+  void add_call(const CallRecord& rec, const Classification& c) { add_call(rec, c, {}); }
   // Bucket width for burst detection; summaries merge only with equal widths.
   std::int64_t burst_window_ms = 60000;
   void add_read_stats(const ReadStats& s, std::uint64_t files);
@@ -96,15 +99,25 @@ class Summary {
   // Totals and input accounting.
   ReadStats stats;
   std::uint64_t files = 0;
+  // By the symptom the evidence points to (what the caller experienced), and by the fault
+  // party of the code.
   std::array<std::uint64_t, kSymptomNames.size()> by_symptom{};
   std::array<std::uint64_t, kFaultNames.size()> by_fault{};
-  // Calls counted (those that passed the filters), and of them the failed ones.
+  // Calls counted (those that passed the filters), and of them the failed ones (call_failed).
   std::uint64_t calls() const {
     std::uint64_t n = 0;
     for (const std::uint64_t v : by_fault) n += v;
     return n;
   }
-  std::uint64_t failures() const { return calls() - by_fault[static_cast<std::size_t>(Fault::Normal)]; }
+  std::uint64_t failures() const { return failed_calls; }
+  std::uint64_t failed_calls = 0;
+  // Calls the evidence moved from their code's symptom to another: (from, to) -> calls.
+  std::map<std::pair<Symptom, Symptom>, std::uint64_t> symptom_moves;
+  std::uint64_t symptom_changed() const {
+    std::uint64_t n = 0;
+    for (const auto& m : symptom_moves) n += m.second;
+    return n;
+  }
 
   std::uint64_t filtered_out = 0;                                         // ended calls left out by filters
   std::map<std::string, CodeCount, std::less<>> codes;                    // endedReason -> calls
@@ -113,7 +126,6 @@ class Summary {
   std::map<std::string, CountPair, std::less<>> phone_numbers;
   std::map<std::string, HourCounts, std::less<>> hours;        // "YYYY-MM-DDTHH" (UTC) -> calls
   std::map<std::string, std::uint64_t, std::less<>> findings;  // finding id -> calls
-  std::uint64_t symptom_changed = 0;  // calls whose evidence points to another symptom
   // Failed calls by "code\tbucket" (bucket = time / burst_window_ms), for bursts.
   std::map<std::string, std::uint64_t, std::less<>> failure_buckets;
 

@@ -16,6 +16,10 @@ experienced, whose fault it was and the fix. Calls that have not ended are count
 not listed. Structured formats add every classification field and the evidence
 (turns, last speaker, cost, provider, assistant, number, transfers).
 
+--failures keeps the failed calls: fault not normal, or evidence that the caller was
+not served (the phone never rang, the transfer did not connect, no answer to the
+caller). --symptom matches the symptom the evidence points to. docs/counting.md.
+
 Examples:
   vapidiag diagnose calls.json
   vapidiag diagnose calls.json --fault vapifault --format csv > credits.csv

@@ -25,7 +25,14 @@ void setup_summary(CLI::App& app, SummaryOptions& o) {
   app.footer(R"(Totals with input accounting (every record is a call, not ended, a skipped
 webhook message or unreadable), counts by symptom and fault, top codes, provider
 failures, assistants and numbers with most failures, calls per day, the calls Vapi
-typically does not charge for, and unknown codes.
+typically does not charge for, and unknown codes. Every total, failure count, rate
+and share is over the calls that passed the filters; the headline says how many the
+filters left out.
+
+A call failed when its fault is not normal, or when its record shows the caller was
+not served (an error finding: the phone never rang, the transfer did not connect, the
+caller got no answer). "By symptom" counts what the caller experienced, the symptom
+the evidence points to. docs/counting.md has the details.
 
 --format json is stable and mergeable: summaries of shards combine exactly.
   ls shards/*.ndjson | xargs -P 2 -I{} sh -c 'vapidiag summary {} --format json > {}.sum.json'

@@ -38,7 +38,7 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
   app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
   app.add_option("--since", o.since, "Only calls at or after this ISO 8601 time (startedAt, else createdAt)");
   app.add_option("--until", o.until, "Only calls before this ISO 8601 time");
-  app.add_flag("--failures", o.failures_only, "Only failed calls (every fault party but normal)");
+  app.add_flag("--failures", o.failures_only, "Only failed calls: fault not normal, or evidence the caller was not served");
   app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 65536.0));

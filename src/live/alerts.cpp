@@ -164,7 +164,7 @@ bool AlertEngine::matches(const AlertRule& r, const CallDiagnosis& d) const {
     case AlertRule::Kind::Fault:
       return d.c.fault == r.fault;
     case AlertRule::Kind::Symptom:
-      return d.c.symptom == r.symptom || d.by_evidence == r.symptom;
+      return d.by_evidence == r.symptom;  // what the caller experienced, as summaries count it
     case AlertRule::Kind::Finding:
       for (const Finding& f : d.findings)
         if (f.def->id == r.finding) return true;
@@ -193,10 +193,7 @@ void AlertEngine::add_call(const CallRecord& rec, const CallDiagnosis& d, std::i
       }
       Summary& s = st.summaries.back().summary;
       s.stats.calls += 1;
-      s.add_call(rec, d.c);
-      ids_.clear();
-      for (const Finding& f : d.findings) ids_.push_back(f.def->id);
-      s.add_findings(ids_, d.by_evidence != d.c.symptom);
+      s.add_call(rec, d.c, d.findings);
       continue;
     }
     if (st.buckets.empty() || st.buckets.back().second != second) st.buckets.push_back({second, 0, 0});

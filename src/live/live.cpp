@@ -117,10 +117,7 @@ void LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
   std::lock_guard lock(mu_);
   summary_.add_read_stats(m.stats, 0);
   if (!d) return;
-  summary_.add_call(m.rec, d->c);
-  ids_.clear();
-  for (const Finding& f : d->findings) ids_.push_back(f.def->id);
-  summary_.add_findings(ids_, d->by_evidence != d->c.symptom);
+  summary_.add_call(m.rec, d->c, d->findings);
 
   std::string key(to_string(d->c.fault));
   key += '\t';
@@ -251,7 +248,7 @@ std::string LiveTally::prometheus() const {
   family(out, "vapidiag_calls_by_code_total", "counter",
          "Ended calls by endedReason: codes Vapi publishes, any other as \"other\".");
   for (const auto& [k, v] : codes_) sample(out, "vapidiag_calls_by_code_total", label("code", k), u(v));
-  family(out, "vapidiag_calls_failed_total", "counter", "Ended calls whose fault party is not normal.");
+  family(out, "vapidiag_calls_failed_total", "counter", "Failed ended calls: fault party not normal, or evidence the caller was not served.");
   sample(out, "vapidiag_calls_failed_total", "", u(summary_.failures()));
   family(out, "vapidiag_findings_total", "counter", "Ended calls by finding id (data/findings.tsv).");
   for (const FindingDef& f : finding_defs()) {
@@ -262,7 +259,7 @@ std::string LiveTally::prometheus() const {
   }
   family(out, "vapidiag_calls_symptom_changed_total", "counter",
          "Ended calls whose evidence points to another symptom than their endedReason.");
-  sample(out, "vapidiag_calls_symptom_changed_total", "", u(summary_.symptom_changed));
+  sample(out, "vapidiag_calls_symptom_changed_total", "", u(summary_.symptom_changed()));
   family(out, "vapidiag_not_charged_calls_total", "counter",
          "Ended calls Vapi typically does not charge for.");
   sample(out, "vapidiag_not_charged_calls_total", "", u(summary_.not_charged_calls));

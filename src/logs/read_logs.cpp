@@ -19,11 +19,11 @@
 
 namespace vapidiag {
 
-bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom by_evidence) const {
-  if (symptom && c.symptom != *symptom && by_evidence != *symptom) return false;
+bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom by_evidence, bool failed) const {
+  if (symptom && by_evidence != *symptom) return false;
   if (fault && c.fault != *fault) return false;
   if (!component.empty() && c.component != component) return false;
-  if (failures_only && c.fault == Fault::Normal) return false;
+  if (failures_only && !failed) return false;
   if (!code_glob.empty() && !glob_match(code_glob, c.code)) return false;
   if (since != kNoTime || until != kNoTime) {
     const std::int64_t t = call_time(rec);
@@ -84,11 +84,12 @@ class WorkerSink final : public RecordSink {
     const Classification& c = cache_.classify_raw(rec.ended_reason);
     find_call_findings(rec, c, opts_.thresholds, findings_, opts_.finding_details);
     const Symptom by_evidence = evidence_symptom(c, findings_);
-    if (!opts_.filter.match(rec, c, by_evidence)) {
+    const bool failed = call_failed(c, findings_);
+    if (!opts_.filter.match(rec, c, by_evidence, failed)) {
       ++filtered_out;
       return;
     }
-    calls_.on_call(worker_, Diagnosis{file_, rec, c, findings_, by_evidence, pos});
+    calls_.on_call(worker_, Diagnosis{file_, rec, c, findings_, by_evidence, failed, pos});
   }
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     ++bad_records;
@@ -286,10 +287,7 @@ class SummarySink final : public CallSink {
   }
   void on_call(std::size_t w, const Diagnosis& d) override {
     Part& p = parts_[w];
-    p.summary.add_call(d.rec, d.c);
-    p.ids.clear();
-    for (const Finding& f : d.findings) p.ids.push_back(f.def->id);
-    p.summary.add_findings(p.ids, d.by_evidence != d.c.symptom);
+    p.summary.add_call(d.rec, d.c, d.findings);
   }
   void on_workers_joined() override {
     for (Part& p : parts_) {
@@ -305,7 +303,6 @@ class SummarySink final : public CallSink {
   // workers' counters and vector ends would share lines that then bounce between cores.
   struct alignas(64) Part {
     Summary summary;
-    std::vector<std::string_view> ids;
   };
   std::vector<Part> parts_;
 };

@@ -218,6 +218,15 @@ Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& fi
   return c.symptom;
 }
 
+bool call_failed(const Classification& c, const std::vector<Finding>& findings) {
+  if (c.fault != Fault::Normal) return true;
+  for (const Finding& f : findings)
+    if (f.def->severity == "error" && f.def->evidence_symptom != Symptom::Unknown &&
+        f.def->evidence_symptom != c.symptom)
+      return true;
+  return false;
+}
+
 }  // namespace vapidiag
 
 namespace vapidiag {

@@ -42,8 +42,9 @@ constexpr std::array<FieldDef, 6> kCallBefore = {{
     {"ended_message", T::String, true},
 }};
 
-constexpr std::array<FieldDef, 15> kCallAfter = {{
+constexpr std::array<FieldDef, 16> kCallAfter = {{
     {"evidence_symptom", T::String},
+    {"failed", T::Boolean},
     {"findings", T::Array},
     {"started_at", T::Time, true},
     {"ended_at", T::Time, true},

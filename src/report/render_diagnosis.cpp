@@ -41,6 +41,7 @@ Json call_json(const Diagnosis& d, std::string_view file) {
   const Json cj = classification_json(c);
   for (auto it = cj.begin(); it != cj.end(); ++it) j[it.key()] = *it;
   j["evidence_symptom"] = std::string(to_string(d.by_evidence));
+  j["failed"] = d.failed;
   Json fs = Json::array();
   for (const Finding& f : d.findings) {
     Json evj = Json::array();
@@ -94,7 +95,8 @@ std::string render_diagnosis_text(const Diagnosis& d, const Style& st) {
   if (!rec.ended_message.empty()) put("  endedMessage: " + wrap(rec.ended_message, 64, 80, 16));
   if (d.by_evidence != c.symptom)
     put("  " + std::string(st.yellow()) + "evidence: " + std::string(to_string(d.by_evidence)) +
-        std::string(st.reset()) + " (the code alone says " + std::string(to_string(c.symptom)) + ")");
+        std::string(st.reset()) + " (the code alone says " + std::string(to_string(c.symptom)) +
+        (d.failed && c.fault == Fault::Normal ? "; counted as failed" : "") + ")");
   for (const Finding& f : d.findings) {
     const std::string_view sev = f.def->severity;
     const std::string_view color = sev == "error" ? st.red() : sev == "warning" ? st.yellow() : st.cyan();

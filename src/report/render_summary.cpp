@@ -50,24 +50,49 @@ struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bars;  // part, whole per row (text only)
+  std::string note;  // a line after the rows, if any
 };
+
+// "Evidence moved 5 calls: 3 transfer-failed -> never-rang, ..." (most first), or "".
+std::string moves_line(const Summary& s) {
+  if (s.symptom_moves.empty()) return {};
+  std::vector<std::pair<std::pair<Symptom, Symptom>, std::uint64_t>> v(s.symptom_moves.begin(),
+                                                                       s.symptom_moves.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  const std::uint64_t n = s.symptom_changed();
+  std::string line = "Evidence moved " + with_commas(n) +
+                     (n == 1 ? " call from its code's symptom:" : " calls from their code's symptom:");
+  for (std::size_t i = 0; i < v.size(); ++i)
+    line += std::string(i ? ", " : " ") + with_commas(v[i].second) + " " + std::string(to_string(v[i].first.first)) +
+            " -> " + std::string(to_string(v[i].first.second));
+  return line;
+}
+
+// "12 ended calls (3 more left out by the filters), 4 failed (33.3%)"
+std::string headline(const Summary& s, std::uint64_t filtered_out) {
+  const std::uint64_t shown = s.calls();
+  std::string h = with_commas(shown) + " ended calls";
+  if (filtered_out) h += " (" + with_commas(filtered_out) + " more left out by the filters)";
+  return h + ", " + with_commas(s.failures()) + " failed (" + percent(s.failures(), shown) + ")";
+}
 
 std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& o) {
   std::vector<Table> out;
   std::uint64_t shown = 0;
   for (auto n : s.by_fault) shown += n;
   {
-    Table t{"By symptom (what the caller experienced)", {"symptom", "calls", "share"}, {}, {}};
+    Table t{"By symptom (what the caller experienced)", {"symptom", "calls", "share"}, {}, {}, {}};
     for (std::size_t i = 0; i < s.by_symptom.size(); ++i) {
       if (!s.by_symptom[i]) continue;
       t.rows.push_back(
           {std::string(kSymptomNames[i]), with_commas(s.by_symptom[i]), percent(s.by_symptom[i], shown)});
       t.bars.push_back({s.by_symptom[i], shown});
     }
+    t.note = moves_line(s);
     out.push_back(t);
   }
   {
-    Table t{"By fault (who owns the fix)", {"fault", "calls", "share"}, {}, {}};
+    Table t{"By fault (who owns the fix)", {"fault", "calls", "share"}, {}, {}, {}};
     for (std::size_t i = 0; i < s.by_fault.size(); ++i) {
       if (!s.by_fault[i]) continue;
       t.rows.push_back(
@@ -77,7 +102,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     out.push_back(t);
   }
   {
-    Table t{"Top codes", {"endedReason", "calls", "share", "fault", "meaning"}, {}, {}};
+    Table t{"Top codes", {"endedReason", "calls", "share", "fault", "meaning"}, {}, {}, {}};
     for (const auto& [code, n] : top_of(s.codes, o.top, [](std::uint64_t v) { return v; })) {
       std::array<char, 256> buf{};
       const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
@@ -87,7 +112,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     out.push_back(t);
   }
   if (!s.provider_components.empty()) {
-    Table t{"Provider failures (provider, component)", {"provider", "component", "calls"}, {}, {}};
+    Table t{"Provider failures (provider, component)", {"provider", "component", "calls"}, {}, {}, {}};
     for (const auto& [k, n] : top_of(s.provider_components, o.top, [](std::uint64_t v) { return v; })) {
       const std::size_t tab = k.find('\t');
       t.rows.push_back({k.substr(0, tab), tab == std::string::npos ? "" : k.substr(tab + 1), with_commas(n)});
@@ -95,9 +120,9 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     out.push_back(t);
   }
   auto pair_table = [&](const char* title, const char* what, const auto& m) {
-    Table t{title, {what, "calls", "failures", "failure rate"}, {}, {}};
+    Table t{title, {what, "calls", "failures", "failure rate"}, {}, {}, {}};
     for (const auto& [k, v] :
-         top_of(m, o.top, [](const CountPair& p) { return p.failures * 1000000 + p.calls; }))
+         top_of(m, o.top, [](const CountPair& p) { return std::pair(p.failures, p.calls); }))
       t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
     return t;
   };
@@ -111,6 +136,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     Table t{o.by == "hour" ? "By hour (UTC)" : "By day (UTC)",
             {o.by, "calls", "failures", "failure rate"},
             {},
+            {},
             {}};
     for (const auto& [k, v] : buckets) {
       t.rows.push_back({k, with_commas(v.calls), with_commas(v.failures), percent(v.failures, v.calls)});
@@ -122,6 +148,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     Table t{"Findings from the call records (beyond the endedReason)",
             {"finding", "calls", "what it means"},
             {},
+            {},
             {}};
     for (const auto& [id, n] : top_of(s.findings, SIZE_MAX, [](std::uint64_t v) { return v; })) {
       const FindingDef* def = find_finding(id);
@@ -132,7 +159,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
   {
     const auto cross = find_cross_findings(s, o.thresholds);
     if (!cross.empty()) {
-      Table t{"Findings across calls", {"finding", "details"}, {}, {}};
+      Table t{"Findings across calls", {"finding", "details"}, {}, {}, {}};
       for (const CrossFinding& f : cross) t.rows.push_back({std::string(f.def->id), f.message});
       out.push_back(t);
     }
@@ -154,6 +181,7 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
                       " of " + std::to_string(total_unknown) + ")"
                 : std::string("Unknown codes (not in the table, not decodable)"),
             {"endedReason", "calls", "did you mean"},
+            {},
             {},
             {}};
     for (const auto& [code, n] : unknown) {
@@ -182,9 +210,8 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
   std::string out;
   std::uint64_t shown = 0;
   for (auto n : s.by_fault) shown += n;
-  std::string head = std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " +
-                     with_commas(shown) + " ended calls, " + with_commas(s.failures()) + " failed (" +
-                     percent(s.failures(), shown) + ")";
+  std::string head =
+      std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " + headline(s, o.filtered_out);
   if (s.first_time != kNoTime)
     head += ", " + format_iso8601(s.first_time).substr(0, 10) + " to " +
             format_iso8601(s.last_time).substr(0, 10);
@@ -226,6 +253,7 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
                 std::string(st.reset());
       put(out, line);
     }
+    if (!t.note.empty()) put(out, "  " + wrap(t.note, 78, 80, 4));
   }
   put(out, "");
   put(out, std::string(st.bold()) + "Not charged by Vapi (typically)" + std::string(st.reset()) + ": " +
@@ -259,8 +287,7 @@ std::string render_summary_markdown(const Summary& s, const SummaryReportOptions
   for (auto n : s.by_fault) shown += n;
   put(out, "# vapidiag summary");
   put(out, "");
-  put(out, "**" + with_commas(shown) + "** ended calls, **" + with_commas(s.failures()) + "** failed (" +
-               percent(s.failures(), shown) + ")" +
+  put(out, headline(s, o.filtered_out) +
                (s.first_time != kNoTime
                     ? ", " + format_iso8601(s.first_time) + " to " + format_iso8601(s.last_time)
                     : std::string()) +
@@ -292,6 +319,10 @@ std::string render_summary_markdown(const Summary& s, const SummaryReportOptions
       std::string line = "|";
       for (const auto& c : r) line += " " + esc(c) + " |";
       put(out, line);
+    }
+    if (!t.note.empty()) {
+      put(out, "");
+      put(out, t.note);
     }
   }
   put(out, "");
@@ -341,6 +372,8 @@ std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o) 
   count_row("total", "unreadable", s.stats.unreadable);
   for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
     share_row("symptom", kSymptomNames[i], s.by_symptom[i], shown);
+  for (const auto& [k, n] : s.symptom_moves)
+    count_row("symptom_moved", std::string(to_string(k.first)) + "->" + std::string(to_string(k.second)), n);
   for (std::size_t i = 0; i < s.by_fault.size(); ++i)
     share_row("fault", kFaultNames[i], s.by_fault[i], shown);
   for (const auto& [k, v] : top_of(s.codes, SIZE_MAX, [](const CodeCount& x) { return x.calls; }))

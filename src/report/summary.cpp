@@ -88,10 +88,14 @@ void Summary::bump(Map& m, KeyRank& rank, std::string_view key, const V& v) {
   rank.keys.emplace(mine.first, it->first);
 }
 
-void Summary::add_call(const CallRecord& rec, const Classification& c) {
-  const bool failure = c.fault != Fault::Normal;
-  ++by_symptom[static_cast<std::size_t>(c.symptom)];
+void Summary::add_call(const CallRecord& rec, const Classification& c, const std::vector<Finding>& found) {
+  const bool failure = call_failed(c, found);
+  const Symptom sym = evidence_symptom(c, found);
+  ++by_symptom[static_cast<std::size_t>(sym)];
   ++by_fault[static_cast<std::size_t>(c.fault)];
+  if (failure) ++failed_calls;
+  if (sym != c.symptom) ++symptom_moves[{c.symptom, sym}];
+  for (const Finding& f : found) bump(findings, ranks_.findings, f.def->id, std::uint64_t{1});
   {
     // Most calls hit a code already seen: count in place, without building a CodeCount.
     const std::string_view id = rec.id.empty() ? std::string_view("(no id)") : std::string_view(rec.id);
@@ -149,11 +153,6 @@ void Summary::add_call(const CallRecord& rec, const Classification& c) {
   }
 }
 
-void Summary::add_findings(const std::vector<std::string_view>& ids, bool changed) {
-  for (std::string_view id : ids) bump(findings, ranks_.findings, id, std::uint64_t{1});
-  if (changed) ++symptom_changed;
-}
-
 void Summary::add_read_stats(const ReadStats& s, std::uint64_t n_files) {
   stats.add(s);
   files += n_files;
@@ -173,7 +172,8 @@ void Summary::merge(const Summary& o) {
   for (const auto& [k, v] : o.hours) bump(hours, ranks_.hours, k, v);
   for (const auto& [k, v] : o.findings) bump(findings, ranks_.findings, k, v);
   for (const auto& [k, v] : o.failure_buckets) bump(failure_buckets, ranks_.failure_buckets, k, v);
-  symptom_changed += o.symptom_changed;
+  failed_calls += o.failed_calls;
+  for (const auto& [k, v] : o.symptom_moves) symptom_moves[k] += v;
   not_charged_calls += o.not_charged_calls;
   not_charged_cost += o.not_charged_cost;
   for (const std::string& id : o.not_charged_ids) {
@@ -309,7 +309,12 @@ std::string Summary::to_json(const Thresholds& th) const {
                       {"share", rate(v, n)}});
   }
   j["findings"] = fj;
-  j["symptom_changed_by_evidence"] = symptom_changed;
+  j["symptom_changed_by_evidence"] = symptom_changed();
+  Json moves = Json::array();
+  for (const auto& [k, v] : symptom_moves)
+    moves.push_back(Json{{"from", std::string(to_string(k.first))}, {"to", std::string(to_string(k.second))},
+                         {"calls", v}});
+  j["symptom_moves"] = moves;
   Json cross = Json::array();
   for (const CrossFinding& f : find_cross_findings(*this, th))
     cross.push_back(Json{{"id", std::string(f.def->id)},
@@ -400,7 +405,13 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     }
     for (const Json& f : j.at("findings"))
       s.findings[f.at("id").get<std::string>()] = f.at("calls").get<std::uint64_t>();
-    s.symptom_changed = j.at("symptom_changed_by_evidence").get<std::uint64_t>();
+    s.failed_calls = j.at("failures").get<std::uint64_t>();
+    for (const Json& m : j.at("symptom_moves")) {
+      const auto from = parse_symptom(m.at("from").get<std::string>());
+      const auto to = parse_symptom(m.at("to").get<std::string>());
+      if (!from || !to) throw std::invalid_argument("symptom_moves: unknown symptom");
+      s.symptom_moves[{*from, *to}] += m.at("calls").get<std::uint64_t>();
+    }
     s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
     for (const Json& b : j.at("failure_buckets"))
       s.failure_buckets[b.at("code").get<std::string>() + "\t" +
@@ -417,6 +428,9 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     *out = std::move(s);
     return true;
   } catch (const nlohmann::json::exception& e) {
+    *err = std::string("malformed summary: ") + e.what();
+    return false;
+  } catch (const std::exception& e) {  // std::stoll, unknown names
     *err = std::string("malformed summary: ") + e.what();
     return false;
   }
