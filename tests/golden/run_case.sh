@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs one golden case: the real binary with the case's arguments, compared with the
-# expected stdout, stderr and exit status. Set UPDATE_GOLDEN=1 to rewrite expectations.
+# expected stdout, stderr and exit status. Set UPDATE_GOLDEN=1 to rewrite expectations; the
+# diff of what is rewritten is printed, to be read before committing. tests/cli/invariants.py
+# checks the numbers of the summary goldens.
 #
 # A case is a folder with:
 #   cmd          the arguments, one per line (@ROOT@ is the source tree, @CASE@ the case folder)
@@ -22,6 +24,15 @@ status=$?
 # Paths in messages depend on where the tree is checked out.
 sed -i -e "s|$case_dir|@CASE@|g" -e "s|$root|@ROOT@|g" "$out" "$err"
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+  # Show what is approved: a golden diff is read, not waved through.
+  for f in stdout stderr; do
+    if [ -f "$case_dir/$f" ]; then
+      new=$out
+      [ "$f" = stderr ] && new=$err
+      diff -u --label "$case_dir/$f (approved)" --label "$case_dir/$f (new)" "$case_dir/$f" "$new" || true
+    fi
+  done
+  [ "$(cat "$case_dir/status" 2>/dev/null)" = "$status" ] || echo "golden: $case_dir: exit status now $status"
   cp "$out" "$case_dir/stdout"
   echo "$status" >"$case_dir/status"
   cp "$err" "$case_dir/stderr"
