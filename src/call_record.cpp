@@ -51,6 +51,7 @@ void ReadStats::add(const ReadStats& o) {
   unreadable += o.unreadable;
   bytes += o.bytes;
   file_errors += o.file_errors;
+  text_lines += o.text_lines;
 }
 
 }  // namespace vapidiag

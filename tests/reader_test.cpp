@@ -67,6 +67,11 @@ class Collect final : public vapidiag::RecordSink {
     file_errors.push_back(std::string(file) + ": " + std::string(message));
     log.push_back("file " + std::string(message));
   }
+  void on_text_lines(std::string_view /*file*/, std::uint64_t first_line, std::uint64_t lines,
+                     std::string_view sample) override {
+    text.push_back(std::to_string(lines) + " from line " + std::to_string(first_line) + ": " + std::string(sample));
+    log.push_back("text " + text.back());
+  }
   void on_progress(std::uint64_t bytes, std::uint64_t /*calls*/) override { progress.push_back(bytes); }
   bool stop_requested() const override { return stop; }
 
@@ -75,6 +80,7 @@ class Collect final : public vapidiag::RecordSink {
   std::vector<Bad> bad;
   std::vector<std::string> files;
   std::vector<std::string> file_errors;
+  std::vector<std::string> text;  // on_text_lines, as "N from line L: sample"
   std::vector<std::uint64_t> progress;
   std::vector<std::string> log;
   std::size_t stop_after = 0;
@@ -85,7 +91,8 @@ std::string stats_text(const ReadStats& s) {
   return "records=" + std::to_string(s.records) + " calls=" + std::to_string(s.calls) +
          " not_ended=" + std::to_string(s.not_ended) + " skipped=" + std::to_string(s.skipped) +
          " unreadable=" + std::to_string(s.unreadable) + " bytes=" + std::to_string(s.bytes) +
-         " file_errors=" + std::to_string(s.file_errors);
+         " file_errors=" + std::to_string(s.file_errors) +
+         (s.text_lines ? " text_lines=" + std::to_string(s.text_lines) : std::string());
 }
 
 void check_accounting(const ReadStats& s) {
@@ -783,19 +790,75 @@ TEST_CASE("garbage inside a JSON input: one report per run, the rest is read", "
       "out\n{\"id\":\"c\",\"endedReason\":\"z\"}\n"
       "42\n\"just a string\"\n",
       c);
-  CHECK(s.records == 7);
+  // A line of text between the values is skipped and counted, once for the input, not as a
+  // record; markup (an error page pasted in) is an unreadable record.
+  CHECK(s.records == 6);
   CHECK(s.calls == 3);
-  CHECK(s.unreadable == 4);
-  REQUIRE(c.bad.size() == 4);
+  CHECK(s.unreadable == 3);
+  CHECK(s.text_lines == 1);
+  REQUIRE(c.text.size() == 1);
+  CHECK(c.text[0] == "1 from line 7: ERROR: upstream timed out");
+  REQUIRE(c.bad.size() == 3);
   CHECK(c.bad[0].message == "not JSON: skipped 3 lines starting with \"<html>\"");
   CHECK(c.bad[0].pos.line == 2);
   CHECK(c.bad[0].pos.record == 2);
-  CHECK(c.bad[1].message == "not JSON: skipped 1 line starting with \"ERROR: upstream timed out\"");
-  CHECK(c.bad[1].pos.line == 7);
-  CHECK(c.bad[2].message == "record is a number, expected an object");
-  CHECK(c.bad[2].pos.line == 9);
-  CHECK(c.bad[3].message == "record is a string, expected an object");
-  CHECK(c.positions[2].record == 5);
+  CHECK(c.bad[1].message == "record is a number, expected an object");
+  CHECK(c.bad[1].pos.line == 9);
+  CHECK(c.bad[2].message == "record is a string, expected an object");
+  CHECK(c.positions[2].record == 4);
+}
+
+TEST_CASE("garbage inside an array is an unreadable record, not text", "[reader][bad]") {
+  Collect c;
+  const ReadStats s = read_text("[{\"id\":\"a\",\"endedReason\":\"x\"},\noops\n{\"id\":\"b\",\"endedReason\":\"y\"}]\n", c);
+  CHECK(s.calls == 2);
+  CHECK(s.text_lines == 0);
+  CHECK(s.unreadable == 1);
+  CHECK(c.text.empty());
+}
+
+TEST_CASE("what the vapi CLI prints around its JSON is skipped as text", "[reader][text]") {
+  // `vapi call list`: a line, then a pretty-printed array; `vapi call get`: a line, then an object.
+  const std::string list =
+      "Listing calls...\n[\n  {\n    \"id\": \"a\",\n    \"endedReason\": \"voicemail\"\n  },\n"
+      "  {\n    \"id\": \"b\",\n    \"endedReason\": \"customer-busy\"\n  }\n]\nDone.\n";
+  const std::string get = "Getting call with ID: a\n{\n  \"id\": \"a\",\n  \"endedReason\": \"voicemail\"\n}\n";
+  for (std::size_t chunk : {1, 3, 7, 64, 4096}) {
+    for (bool pipeline : {false, true}) {
+      ReadOptions o;
+      o.chunk_bytes = chunk;
+      o.pipeline = pipeline;
+      o.share_backlog = chunk % 2 ? 0 : SIZE_MAX;
+      Collect c;
+      const ReadStats s = read_text(list, c, o);
+      CHECK(s.calls == 2);
+      CHECK(s.records == 2);
+      CHECK(s.text_lines == 2);
+      CHECK(s.file_errors == 0);
+      REQUIRE(c.text.size() == 1);
+      CHECK(c.text[0] == "2 from line 1: Listing calls...");
+      Collect g;
+      const ReadStats t = read_text(get, g, o);
+      CHECK(t.calls == 1);
+      CHECK(t.text_lines == 1);
+      REQUIRE(g.calls.size() == 1);
+      CHECK(g.calls[0].id == "a");
+      CHECK(g.positions[0].line == 2);
+    }
+  }
+}
+
+TEST_CASE("text and no JSON at all is still not JSON", "[reader][text]") {
+  for (const char* text : {"Listing calls...\n", "Listing calls...\nNo calls found.\n\n", "note: 42\n1,2\n"}) {
+    Collect c;
+    const ReadStats s = read_text(text, c);
+    CHECK(s.records == 0);
+    CHECK(s.text_lines == 0);
+    CHECK(s.file_errors == 1);
+    CHECK(c.text.empty());
+    REQUIRE(c.file_errors.size() == 1);
+    CHECK(c.file_errors[0].find("test: not JSON: starts with") == 0);
+  }
 }
 
 TEST_CASE("truncated last record", "[reader][bad]") {

@@ -80,6 +80,10 @@ class LogEvents {
   virtual ~LogEvents() = default;
   virtual void on_bad_record(const BadRecord& /*bad*/) {}
   virtual void on_file_error(std::string_view /*file*/, std::string_view /*message*/) {}
+  // Once per input with text lines between its JSON values (skipped, not records): how
+  // many, the first one's line number (in the whole input) and its start.
+  virtual void on_text_lines(std::string_view /*file*/, std::uint64_t /*first_line*/, std::uint64_t /*lines*/,
+                             std::string_view /*sample*/) {}
   // Bytes and calls read so far in this run; called about every few MB.
   virtual void on_progress(std::string_view /*file*/, std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
   virtual bool stop_requested() const { return false; }

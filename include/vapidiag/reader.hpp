@@ -37,6 +37,9 @@ struct ReadStats {
   // that point, which depends on the read size (chunk_bytes), not on the input alone.
   std::uint64_t bytes = 0;
   std::uint64_t file_errors = 0;  // inputs that could not be opened or read at all
+  // Lines of text between top-level JSON values (what clients print around their JSON,
+  // e.g. `vapi call list`'s "Listing calls..."): skipped, not records.
+  std::uint64_t text_lines = 0;
 
   void add(const ReadStats& o);
 };
@@ -50,6 +53,10 @@ class RecordSink {
   virtual void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) = 0;
   // An input that cannot be read at all (missing, a directory, not JSON).
   virtual void on_file_error(std::string_view file, std::string_view message) = 0;
+  // Once per input that had text lines between its JSON values (ReadStats::text_lines):
+  // how many, the first one's line number and its start.
+  virtual void on_text_lines(std::string_view /*file*/, std::uint64_t /*first_line*/, std::uint64_t /*lines*/,
+                             std::string_view /*sample*/) {}
   // Optional progress: bytes consumed so far in the current input, called about every few MB.
   virtual void on_progress(std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
   // Return true to stop reading early (e.g. the output pipe closed).

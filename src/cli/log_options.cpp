@@ -120,6 +120,16 @@ void StderrEvents::on_file_error(std::string_view file, std::string_view message
                 std::string(st.red()) + "error" + std::string(st.reset()) + ": " + std::string(message));
 }
 
+void StderrEvents::on_text_lines(std::string_view file, std::uint64_t first_line, std::uint64_t lines,
+                                 std::string_view sample) {
+  clear_progress();
+  const Style& st = ctx_.err_style;
+  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + ":" + std::to_string(first_line) +
+                std::string(st.reset()) + ": " + std::string(st.yellow()) + "warning" + std::string(st.reset()) +
+                ": skipped " + with_commas(lines) + (lines == 1 ? " line" : " lines") +
+                " of text around the JSON (the first: \"" + std::string(sample) + "\")");
+}
+
 void StderrEvents::on_progress(std::string_view file, std::uint64_t bytes, std::uint64_t calls) {
   if (!ctx_.env.err_is_tty) return;
   const auto now = std::chrono::steady_clock::now();

@@ -106,6 +106,14 @@ class WorkerSink final : public RecordSink {
     else
       deferred_file_errors.push_back({std::string(file), {}, std::string(message)});
   }
+  // Kept (not reported) so that an input read in ranges gets one report: read_logs
+  // reports it when the input is done.
+  void on_text_lines(std::string_view /*file*/, std::uint64_t first_line, std::uint64_t lines,
+                     std::string_view sample) override {
+    text_first_line = first_line;
+    text_lines = lines;
+    text_sample = sample;
+  }
   void on_progress(std::uint64_t bytes, std::uint64_t calls) override {
     if (events_) events_->on_progress(file_, bytes_done + bytes, calls_done + calls);
   }
@@ -115,6 +123,8 @@ class WorkerSink final : public RecordSink {
   std::uint64_t filtered_out = 0;
   std::uint64_t bad_records = 0;
   std::uint64_t bytes_done = 0, calls_done = 0;
+  std::uint64_t text_first_line = 0, text_lines = 0;
+  std::string text_sample;
 
  private:
   std::size_t worker_;
@@ -222,12 +232,14 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
       ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
+    sink.text_lines = 0;
     if (ranges.size() < 2) {
       close_fd();
       const ReadStats s = in ? read_fd(o.stdin_fd, name, sink, unsplit) : read_file(f, sink, unsplit);
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
+      if (sink.text_lines) events.on_text_lines(name, sink.text_first_line, sink.text_lines, sink.text_sample);
       continue;
     }
     // Ranges 1.. on worker threads, range 0 here.
@@ -240,6 +252,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
       w.set_file(name);
       w.deferred.clear();
       w.deferred_file_errors.clear();
+      w.text_lines = 0;
       threads.emplace_back(
           [&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read); });
     }
@@ -261,7 +274,16 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
       sink.bad_records += w.bad_records - w.deferred.size();
       w.bad_records = 0;
       records_before += stats[k].records;
+      if (w.text_lines) {
+        // One report for the whole input: the lines of every range, the first one's place.
+        if (sink.text_lines == 0) {
+          sink.text_first_line = w.text_first_line + count_lines(fd, ranges[k].first);
+          sink.text_sample = w.text_sample;
+        }
+        sink.text_lines += w.text_lines;
+      }
     }
+    if (sink.text_lines) events.on_text_lines(name, sink.text_first_line, sink.text_lines, sink.text_sample);
     close_fd();
     for (const ReadStats& s : stats) {
       r.stats.add(s);

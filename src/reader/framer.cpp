@@ -238,10 +238,21 @@ std::uint64_t Framer::top_byte(std::uint64_t p, std::uint8_t c) {
     return p + 1;
   }
   if (!seen_value_) {
-    seen_value_ = true;
-    if (c != '{' && c != '[') {
-      not_json(c);
-      return data_end_;
+    if (c == '{' || c == '[') {
+      seen_value_ = true;
+    } else {
+      // Text before the first value: lines a client printed before its JSON ("Listing
+      // calls..."). Markup, a bare value or binary data as the first byte is no such text.
+      if (!seen_text_) {
+        first_byte_ = c;
+        if (!starts_text(c)) {
+          not_json(c);
+          return data_end_;
+        }
+        seen_text_ = true;
+      }
+      start_garbage(p, p);
+      return p;
     }
   }
   if (resync_) {
@@ -599,9 +610,18 @@ void Framer::close_array(std::uint64_t p) {
   too_deep_ = false;
 }
 
+// A byte a line of human-readable text starts with: printable ASCII but not markup, a
+// JSON value's or structure's first byte (a fragment of broken JSON is no text).
+bool Framer::starts_text(std::uint8_t c) {
+  if (c < 0x20 || c >= 0x7f || (c >= '0' && c <= '9')) return false;
+  return std::string_view("<\"-{}[],:").find(static_cast<char>(c)) == std::string_view::npos;
+}
+
 void Framer::start_garbage(std::uint64_t start, std::uint64_t p) {
   if (!garbage_open_) {
     garbage_open_ = true;
+    // Text a client printed between values; a stray bracket or a fragment of JSON is not.
+    garbage_text_ = ctx_ == Ctx::Stream && starts_text(*ptr(start));
     garbage_ = where(start);
     garbage_lines_ = 0;
     // The sample is collected as the line is scanned, so it does not depend on how the
@@ -636,8 +656,11 @@ void Framer::flush_pending() {
     sampling_ = false;
     const std::string sample = printable_sample(reinterpret_cast<const std::uint8_t*>(garbage_sample_.data()),
                                                 garbage_sample_.size());
-    bad(garbage_, fmt::format("not JSON: skipped {} line{} starting with \"{}\"", garbage_lines_,
-                              plural(garbage_lines_), sample));
+    if (garbage_text_)
+      h_.on_text(garbage_, garbage_lines_, sample);
+    else
+      bad(garbage_, fmt::format("not JSON: skipped {} line{} starting with \"{}\"", garbage_lines_,
+                                plural(garbage_lines_), sample));
   }
   if (resync_) {
     resync_ = false;
@@ -681,6 +704,12 @@ void Framer::finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint
   buf_offset_ = buf_offset;
   data_end_ = end;
   if (stopped_) return;
+  if (!seen_value_ && seen_text_) {
+    // Nothing but text: not a call log at all.
+    garbage_open_ = false;
+    not_json(first_byte_);
+    return;
+  }
   if (phase_ == Phase::Token) finish_token(end);
   if (phase_ == Phase::Rec) {
     phase_ = Phase::Top;

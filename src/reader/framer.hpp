@@ -110,6 +110,10 @@ class FrameHandler {
   virtual bool on_bad(const Where& where, std::string_view message) = 0;
   // The input is not JSON at all; the framer stops.
   virtual void on_not_json(std::string_view message) = 0;
+  // A run of text lines between top-level values (what clients print around their JSON,
+  // e.g. "Listing calls..."): `lines` lines from `first`, the first one's start in sample.
+  // Not records. An input with text and no JSON value is on_not_json instead.
+  virtual void on_text(const Where& /*first*/, std::uint64_t /*lines*/, std::string_view /*sample*/) {}
 
   // With whole lines on (Framer::set_whole_lines): a line of a line-delimited input that
   // starts with '{' and ends with '}', offered whole before it is framed. The handler
@@ -173,6 +177,7 @@ class Framer {
     st_.line_start = p + 1;
   }
   void start_garbage(std::uint64_t start, std::uint64_t p);
+  static bool starts_text(std::uint8_t c);
   void finish_token(std::uint64_t p);
   void flush_pending();
   void close_array(std::uint64_t p);
@@ -199,7 +204,9 @@ class Framer {
   Ctx ctx_ = Ctx::Stream;
   Kind kind_ = Kind::Object;
   bool started_ = false;     // past the byte order mark check
-  bool seen_value_ = false;  // the first non-blank byte was seen
+  bool seen_value_ = false;  // a top-level '{' or '[' was seen
+  bool seen_text_ = false;   // text lines came before any value
+  std::uint8_t first_byte_ = 0;  // the first non-blank byte, for the not-JSON message
   bool stopped_ = false;
   bool whole_lines_ = false;
   bool last_ = false;     // feed(): nothing follows this data
@@ -223,6 +230,7 @@ class Framer {
 
   // A run of lines that are not JSON, reported once when it ends.
   bool garbage_open_ = false;
+  bool garbage_text_ = false;  // the run is text between top-level values, not a bad record
   Where garbage_;
   std::uint64_t garbage_lines_ = 0;
   std::string garbage_sample_;  // raw bytes of the run's first line (up to kSampleBytes)

@@ -185,12 +185,12 @@ class Buffer {
 // input order; the calling thread parses the batches in that order and does all the
 // counting and every call to the sink, exactly as a single-threaded run would.
 struct Event {
-  enum class Kind : std::uint8_t { Record, Bad, FileError };
+  enum class Kind : std::uint8_t { Record, Bad, FileError, Text };
   Kind kind = Kind::Record;
   Where where;
   std::size_t off = 0;  // Record: bytes [off, off + len) of the batch
-  std::size_t len = 0;
-  std::string message;  // Bad, FileError
+  std::size_t len = 0;  // Text: the lines
+  std::string message;  // Bad, FileError; Text: the first line's start
   // Record: the framing thread parsed it into the batch's parsed[parsed] (then it may
   // carry no bytes); -1 when it is the caller's to parse.
   std::ptrdiff_t parsed = -1;
@@ -337,6 +337,8 @@ class Reader final : public FrameHandler {
   Extractor& pre_extractor();  // the framing thread's own parser
   bool on_bad(const Where& where, std::string_view message) override;
   void on_not_json(std::string_view message) override;
+  void on_text(const Where& first, std::uint64_t lines, std::string_view sample) override;
+  void text(const Where& first, std::uint64_t lines, std::string_view sample);
   // An error about the whole input (not JSON, unreadable), from the framing side.
   void input_error(std::string_view message);
   // Counting and reporting, on the parsing side.
@@ -362,6 +364,8 @@ class Reader final : public FrameHandler {
   CallRecord rec_;
   Framer framer_;
   std::string why_;
+  std::uint64_t text_first_line_ = 0;  // of the first text line (0: none yet)
+  std::string text_sample_;
 
   // buf_[0, len_) holds input bytes [offset_, offset_ + len_), then kPadding zeros.
   Buffer buf_;
@@ -390,6 +394,7 @@ ReadStats Reader::run(Source& src) {
   } else {
     frame_all(src);
   }
+  if (stats_.text_lines > 0) sink_.on_text_lines(name_, text_first_line_, stats_.text_lines, text_sample_);
   return stats_;
 }
 
@@ -493,6 +498,9 @@ void Reader::consume(const Batch& b) {
         break;
       case Event::Kind::FileError:
         file_error(e.message);
+        break;
+      case Event::Kind::Text:
+        text(e.where, e.len, e.message);
         break;
     }
   }
@@ -683,6 +691,22 @@ bool Reader::on_bad(const Where& where, std::string_view message) {
 }
 
 void Reader::on_not_json(std::string_view message) { input_error(message); }
+
+void Reader::on_text(const Where& first, std::uint64_t lines, std::string_view sample) {
+  if (pipelined_) {
+    send(Event{Event::Kind::Text, first, 0, static_cast<std::size_t>(lines), std::string(sample)});
+    return;
+  }
+  text(first, lines, sample);
+}
+
+void Reader::text(const Where& first, std::uint64_t lines, std::string_view sample) {
+  stats_.text_lines += lines;
+  if (text_first_line_ == 0) {
+    text_first_line_ = first.line;
+    text_sample_ = sample;
+  }
+}
 
 void Reader::input_error(std::string_view message) {
   if (pipelined_) {

@@ -59,7 +59,8 @@ Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filt
               {"not_ended", stats.not_ended},
               {"skipped", stats.skipped},
               {"unreadable", stats.unreadable},
-              {"filtered_out", filtered_out}};
+              {"filtered_out", filtered_out},
+              {"text_lines", stats.text_lines}};
 }
 
 }  // namespace vapidiag

@@ -71,7 +71,7 @@ std::string moves_line(const Summary& s) {
 // "12 ended calls (3 more left out by the filters), 4 failed (33.3%)"
 std::string headline(const Summary& s, std::uint64_t filtered_out) {
   const std::uint64_t shown = s.calls();
-  std::string h = with_commas(shown) + " ended calls";
+  std::string h = with_commas(shown) + (shown == 1 ? " ended call" : " ended calls");
   if (filtered_out) h += " (" + with_commas(filtered_out) + " more left out by the filters)";
   return h + ", " + with_commas(s.failures()) + " failed (" + percent(s.failures(), shown) + ")";
 }
@@ -195,12 +195,17 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
 }
 
 std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
-  std::string line = with_commas(s.stats.records) + " records: " + with_commas(s.stats.calls) +
-                     " ended calls, " + with_commas(s.stats.not_ended) + " not ended, " +
-                     with_commas(s.stats.skipped) + " webhook messages skipped, " +
+  const auto n = [](std::uint64_t v, std::string_view one, std::string_view many) {
+    return with_commas(v) + " " + std::string(v == 1 ? one : many);
+  };
+  std::string line = n(s.stats.records, "record", "records") + ": " +
+                     n(s.stats.calls, "ended call", "ended calls") + ", " + with_commas(s.stats.not_ended) +
+                     " not ended, " + n(s.stats.skipped, "webhook message", "webhook messages") + " skipped, " +
                      with_commas(s.stats.unreadable) + " unreadable";
-  if (filtered_out) line += "; " + with_commas(filtered_out) + " calls left out by filters";
-  if (s.stats.file_errors) line += "; " + with_commas(s.stats.file_errors) + " inputs could not be read";
+  if (s.stats.text_lines) line += "; " + n(s.stats.text_lines, "line", "lines") + " of text skipped";
+  if (filtered_out) line += "; " + n(filtered_out, "call", "calls") + " left out by filters";
+  if (s.stats.file_errors)
+    line += "; " + n(s.stats.file_errors, "input", "inputs") + " could not be read";
   return line;
 }
 
@@ -370,6 +375,7 @@ std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o) 
   count_row("total", "not_ended", s.stats.not_ended);
   count_row("total", "skipped", s.stats.skipped);
   count_row("total", "unreadable", s.stats.unreadable);
+  count_row("total", "text_lines", s.stats.text_lines);
   for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
     share_row("symptom", kSymptomNames[i], s.by_symptom[i], shown);
   for (const auto& [k, n] : s.symptom_moves)

@@ -374,6 +374,7 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     s.stats.skipped = in.at("skipped").get<std::uint64_t>();
     s.stats.unreadable = in.at("unreadable").get<std::uint64_t>();
     s.filtered_out = in.at("filtered_out").get<std::uint64_t>();
+    s.stats.text_lines = in.value("text_lines", std::uint64_t{0});  // absent before it existed
     const Json& period = j.at("period");
     if (!period.at("first_ms").is_null()) s.first_time = period.at("first_ms").get<std::int64_t>();
     if (!period.at("last_ms").is_null()) s.last_time = period.at("last_ms").get<std::int64_t>();

@@ -294,7 +294,7 @@ def check_summary(args, label, calls):
     # Text and markdown: the headline and every table row they show.
     text = run("summary", *args)[0]
     head = text.splitlines()[0]
-    m = re.search(r": ([\d,]+) ended calls(?: \([\d,]+ more left out by the filters\))?, ([\d,]+) failed \(([\d.]+%)\)",
+    m = re.search(r": ([\d,]+) ended calls?(?: \([\d,]+ more left out by the filters\))?, ([\d,]+) failed \(([\d.]+%)\)",
                   head)
     same(f"summary {label} text headline", m.groups() if m else None,
          (f"{n:,}", f"{js['failures']:,}", pct(js["failure_rate"])))
@@ -314,7 +314,7 @@ def check_summary(args, label, calls):
     for f in js["cross_findings"]:
         same(f"summary {label} text cross finding {f['id']}", f["id"] in text, True)
     md = run("summary", *args, "--format", "markdown")[0]
-    m = re.search(r"^([\d,]+) ended calls(?: \([\d,]+ more left out by the filters\))?, ([\d,]+) failed \(([\d.]+%)\)",
+    m = re.search(r"^([\d,]+) ended calls?(?: \([\d,]+ more left out by the filters\))?, ([\d,]+) failed \(([\d.]+%)\)",
                   md, re.M)
     same(f"summary {label} markdown headline", m.groups() if m else None,
          (f"{n:,}", f"{js['failures']:,}", pct(js["failure_rate"])))

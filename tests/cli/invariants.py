@@ -190,7 +190,7 @@ def find_section(sections, prefix):
 
 
 def check_headline(lines, j, where):
-    pat = re.compile(r"(?:vapidiag summary: )?([\d,]+) ended calls(?: \(([\d,]+) more left out by the filters\))?, "
+    pat = re.compile(r"(?:vapidiag summary: )?([\d,]+) ended calls?(?: \(([\d,]+) more left out by the filters\))?, "
                      r"([\d,]+) failed \(([\d.]+%)\)")
     for line in lines:
         m = pat.match(line)
