@@ -281,6 +281,11 @@ def check_csv(text, j, where, by):
 def records_of(path):
     """The records of a JSON array, {"results": [...]}, one object, or NDJSON."""
     text = open(path, encoding="utf-8", errors="surrogateescape").read()
+    # What a client printed before its JSON (`vapi call list`): from the first line that opens a value.
+    m = re.search(r"^[\[{]", text, re.M)
+    if m and m.start() > 0 and not text[:m.start()].lstrip().startswith(("{", "[")):
+        text = text[m.start():]
+        text = text[:text.rfind("]" if text[0] == "[" else "}") + 1]
     try:
         v = json.loads(text)
         if isinstance(v, dict) and isinstance(v.get("results"), list):
