@@ -87,6 +87,9 @@ class LogEvents {
   // Bytes and calls read so far in this run; called about every few MB.
   virtual void on_progress(std::string_view /*file*/, std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
   virtual bool stop_requested() const { return false; }
+  // The input is live and has nothing more for now (RecordSink::on_input_idle); only for
+  // inputs read on the calling thread, jobs = 1.
+  virtual void on_input_idle() {}
 };
 
 struct LogResult {

@@ -61,6 +61,10 @@ class RecordSink {
   virtual void on_progress(std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
   // Return true to stop reading early (e.g. the output pipe closed).
   virtual bool stop_requested() const { return false; }
+  // A live input (pipe, terminal) has nothing more to read for now, and every record read
+  // so far went to the sink: the moment to flush what was written for them. Not called
+  // when framing runs on a second thread (ReadOptions::pipeline).
+  virtual void on_input_idle() {}
 };
 
 struct ReadOptions {

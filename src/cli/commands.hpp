@@ -51,6 +51,7 @@ struct LogOptions {
 struct DiagnoseOptions {
   LogOptions log;
   std::string format = "text";
+  bool line_buffered = false;  // flush after every call
 };
 void setup_diagnose(CLI::App& app, DiagnoseOptions& o);
 int run_diagnose(const DiagnoseOptions& o, Context& ctx);

@@ -34,6 +34,11 @@ class StderrEvents final : public LogEvents {
                      std::string_view sample) override;
   void on_progress(std::string_view file, std::uint64_t bytes, std::uint64_t calls) override;
   bool stop_requested() const override { return ctx_.out.closed() || ctx_.out.failed(); }
+  // Flushes stdout when a live input pauses (set by commands that print per call).
+  void on_input_idle() override {
+    if (flush_when_idle) ctx_.out.finish();
+  }
+  bool flush_when_idle = false;
   void clear_progress();
 
  private:

@@ -118,6 +118,9 @@ class WorkerSink final : public RecordSink {
     if (events_) events_->on_progress(file_, bytes_done + bytes, calls_done + calls);
   }
   bool stop_requested() const override { return events_ && events_->stop_requested(); }
+  void on_input_idle() override {
+    if (events_) events_->on_input_idle();
+  }
 
   std::vector<Deferred> deferred, deferred_file_errors;
   std::uint64_t filtered_out = 0;

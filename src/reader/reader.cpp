@@ -58,6 +58,8 @@ class Source {
   virtual std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) = 0;
   // The input's size when known up front, else 0.
   virtual std::uint64_t size_hint() const { return 0; }
+  // A live input (pipe, terminal, socket) with nothing to read right now: read() would wait.
+  virtual bool would_block() const { return false; }
 };
 
 class FdSource final : public Source {
@@ -66,6 +68,12 @@ class FdSource final : public Source {
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
       size_ = static_cast<std::uint64_t>(st.st_size);
+    live_ = ::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+  }
+  bool would_block() const override {
+    if (!live_) return false;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
   }
   std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) override {
     for (;;) {
@@ -86,6 +94,7 @@ class FdSource final : public Source {
  private:
   int fd_;
   std::uint64_t size_ = 0;
+  bool live_ = false;
 };
 
 // Bytes [begin, end) of a file, read with pread so that several readers can share it.
@@ -407,6 +416,9 @@ void Reader::frame_all(Source& src) {
   while (!eof) {
     // Bytes the framer no longer needs go; the record in progress moves to the front.
     if (fed) compact(framer_.keep_from(offset_ + len_));
+    // Everything read so far is handed on before waiting for more of a live input, so
+    // that results of `tail -f log | vapidiag diagnose` appear as their lines arrive.
+    if (fed && !pipelined_ && src.would_block()) sink_.on_input_idle();
     reserve(len_ + chunk_ + kPadding);
     const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {
