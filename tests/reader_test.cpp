@@ -6,6 +6,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -768,7 +771,7 @@ TEST_CASE("input that is not JSON at all is one file error", "[reader][bad]") {
        "not JSON: starts with '<' (an HTML page?)"},
       {"\n  id,endedReason\n1,voicemail\n", "not JSON: starts with 'i'"},
       {std::string("\x1F\x8B\x08\x00", 4),
-       "not JSON: starts with byte 0x1F (gzip-compressed? decompress it first)"},
+       "read error: gzip data is truncated: the input ended inside a compressed stream"},
       {"\xFF\xFE{\x00", "not JSON: starts with byte 0xFF (UTF-16 text? save it as UTF-8)"},
       {"42\n", "not JSON: starts with '4' (a bare value, not a call object or array)"},
   };
@@ -1410,4 +1413,106 @@ TEST_CASE("CallRecord::clear resets every field", "[reader]") {
   CHECK(r.transfers.empty());
   CHECK(r.turn_latency_count == 0);
   CHECK(r.success_evaluation.empty());
+}
+
+namespace {
+
+std::string gzip(std::string_view text, int level = 6) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));  // NOLINT
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string zstd(std::string_view text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const std::size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
+  REQUIRE(!ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+std::string calls_ndjson(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i)
+    s += "{\"id\":\"c" + std::to_string(i) + "\",\"endedReason\":\"voicemail\",\"transcript\":\"" +
+         std::string(static_cast<std::size_t>(i % 97) * 37, 'x') + "\"}\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("gzip and zstd input reads as the data it holds", "[reader][compressed][threads]") {
+  const std::string plain = calls_ndjson(3000);  // several output buffers' worth
+  Collect want;
+  const ReadStats ws = read_text(plain, want);
+  REQUIRE(ws.calls == 3000);
+  const std::string gz = gzip(plain);
+  for (const std::string& packed : {gz, zstd(plain), gz + gzip("{\"id\":\"more\",\"endedReason\":\"x\"}\n")}) {
+    for (std::size_t chunk : {std::size_t{7}, std::size_t{4096}, std::size_t{1u << 20}}) {
+      for (bool pipeline : {false, true}) {
+        ReadOptions o;
+        o.chunk_bytes = chunk;
+        o.pipeline = pipeline;
+        Collect c;
+        const ReadStats s = read_text(packed, c, o);
+        CHECK(s.file_errors == 0);
+        const bool two = packed.size() > gz.size() && packed.compare(0, gz.size(), gz) == 0;
+        CHECK(s.calls == (two ? 3001u : 3000u));  // concatenated gzip members are one input
+        REQUIRE(c.calls.size() >= 3000);
+        CHECK(c.calls[2999].id == "c2999");
+        CHECK(c.positions[2999].line == want.positions[2999].line);
+        CHECK(c.positions[2999].offset == want.positions[2999].offset);
+      }
+    }
+  }
+}
+
+TEST_CASE("bad or truncated compressed data is an error that keeps what came before", "[reader][compressed][threads]") {
+  const std::string plain = calls_ndjson(3000);
+  for (const std::string& packed : {gzip(plain, 1), zstd(plain)}) {
+    Collect c;
+    const ReadStats s = read_text(packed.substr(0, packed.size() * 2 / 3), c);
+    CHECK(s.file_errors == 1);
+    CHECK(s.calls > 100);
+    CHECK(s.calls < 3000);
+    REQUIRE(c.file_errors.size() == 1);
+    CHECK(c.file_errors[0].find("truncated") != std::string::npos);
+    std::string broken = packed;
+    for (std::size_t i = broken.size() / 2; i < broken.size() / 2 + 64; ++i) broken[i] = static_cast<char>(~broken[i]);
+    Collect b;
+    const ReadStats t = read_text(broken, b);
+    CHECK(t.file_errors == 1);
+    CHECK(t.calls < 3000);
+    REQUIRE(b.file_errors.size() == 1);
+    CHECK((b.file_errors[0].find("gzip:") != std::string::npos || b.file_errors[0].find("zstd:") != std::string::npos));
+  }
+}
+
+TEST_CASE("compressed data from a pipe, detected by its bytes", "[reader][compressed][io][threads]") {
+  const std::string packed = zstd(calls_ndjson(500));
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::thread writer([&] {
+    std::size_t off = 0;
+    while (off < packed.size()) {
+      const ssize_t n = ::write(fds[1], packed.data() + off, std::min<std::size_t>(1000, packed.size() - off));
+      if (n <= 0) break;
+      off += static_cast<std::size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  Collect c;
+  const ReadStats s = vapidiag::read_fd(fds[0], "<stdin>", c);
+  writer.join();
+  ::close(fds[0]);
+  CHECK(s.calls == 500);
+  CHECK(s.file_errors == 0);
 }

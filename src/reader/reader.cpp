@@ -26,6 +26,7 @@
 
 #include "extract.hpp"
 #include "framer.hpp"
+#include "source.hpp"
 
 // ThreadSanitizer (clang 14) does not follow mremap: the pages a buffer leaves keep its
 // shadow state, and a buffer another thread later maps there is reported as a race.
@@ -47,20 +48,12 @@ using reader_detail::FrameHandler;
 using reader_detail::Framer;
 using reader_detail::kPadding;
 using reader_detail::Outcome;
+using reader_detail::Source;
+using reader_detail::Compression;
+using reader_detail::open_decompressed;
 using reader_detail::Where;
 
 constexpr std::uint64_t kProgressEvery = 8u << 20;
-
-class Source {
- public:
-  virtual ~Source() = default;
-  // Up to n bytes into dst: how many, 0 at the end of the input, -1 on error (err set).
-  virtual std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) = 0;
-  // The input's size when known up front, else 0.
-  virtual std::uint64_t size_hint() const { return 0; }
-  // A live input (pipe, terminal, socket) with nothing to read right now: read() would wait.
-  virtual bool would_block() const { return false; }
-};
 
 class FdSource final : public Source {
  public:
@@ -743,9 +736,10 @@ void Reader::file_error(std::string_view message) {
 }  // namespace
 
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
-  FdSource src(fd);
+  Compression kind = Compression::None;
+  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<FdSource>(fd), &kind);
   Reader reader(name, sink, opts);
-  return reader.run(src);
+  return reader.run(*src);
 }
 
 ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::string_view name,
@@ -757,9 +751,10 @@ ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::str
 
 ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
                       const ReadOptions& opts) {
-  MemSource src(data);
+  Compression kind = Compression::None;
+  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<MemSource>(data), &kind);
   Reader reader(name, sink, opts);
-  return reader.run(src);
+  return reader.run(*src);
 }
 
 ReadStats read_file(const std::string& path, RecordSink& sink, const ReadOptions& opts) {

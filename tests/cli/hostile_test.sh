@@ -76,6 +76,17 @@ run html "$tmp/page.html" 3 'not JSON.*HTML' 0 0
 printf 'id,endedReason\nabc,voicemail\n' >"$tmp/calls.csv"
 run csv "$tmp/calls.csv" 3 'not JSON' 0 0
 run dev-null /dev/null 0 "" 0 0
+# Compressed input: read whole, in bounded memory (a 300 MB bomb of blanks), and bad or
+# truncated data is an error that keeps the calls before it.
+{ echo "$good1"; echo "$good2"; } | gzip >"$tmp/good.gz";       run gzip "$tmp/good.gz" 0 "" 2 0
+{ echo "$good1"; echo "$good2"; } | zstd -q >"$tmp/good.zst";   run zstd "$tmp/good.zst" 0 "" 2 0
+{ echo "$good1"; head -c 314572800 /dev/zero | tr '\0' ' '; echo "$good2"; } | gzip -1 >"$tmp/bomb.gz"
+run gzip-bomb "$tmp/bomb.gz" 0 "" 2 0 100
+{ echo "$good1"; echo "$good2"; head -c 200000 /dev/urandom | base64; } | gzip >"$tmp/long.gz"
+head -c "$(( $(stat -c %s "$tmp/long.gz") / 2 ))" "$tmp/long.gz" >"$tmp/cut.gz"
+run gzip-truncated "$tmp/cut.gz" 3 'gzip data is truncated' 2 0
+{ echo "$good1"; echo "$good2"; } | zstd -q | head -c 30 >"$tmp/cut.zst"
+run zstd-truncated "$tmp/cut.zst" 3 'zstd' 0 0
 
 # Several inputs: a directory, a missing file and an unreadable one among good files.
 echo "$good1" >"$tmp/good.ndjson"; echo "$good2" >"$tmp/good2.ndjson"

@@ -1,0 +1,31 @@
+#pragma once
+// Private to the reader: where input bytes come from. A file descriptor, a byte range of a
+// file, a buffer, and, wrapped around any of them, a decompressor for gzip and zstd data
+// (recognised by their magic bytes, not by the file name) that inflates on a thread of its
+// own into a few fixed buffers, so that memory stays bounded whatever the ratio.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace vapidiag::reader_detail {
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Up to n bytes into dst: how many, 0 at the end of the input, -1 on error (err set).
+  virtual std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) = 0;
+  // The input's size when known up front, else 0.
+  virtual std::uint64_t size_hint() const { return 0; }
+  // A live input (pipe, terminal, socket) with nothing to read right now: read() would wait.
+  virtual bool would_block() const { return false; }
+};
+
+enum class Compression : std::uint8_t { None, Gzip, Zstd };
+
+// Reads the first bytes of src to recognise compressed data. Returns src itself (with the
+// bytes it looked at put back) or a decompressing source that owns it. `kind` tells which.
+std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compression* kind);
+
+}  // namespace vapidiag::reader_detail
