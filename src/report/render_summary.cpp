@@ -213,8 +213,6 @@ std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
 
 std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st) {
   std::string out;
-  std::uint64_t shown = 0;
-  for (auto n : s.by_fault) shown += n;
   std::string head =
       std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " + headline(s, o.filtered_out);
   if (s.first_time != kNoTime)
@@ -288,8 +286,6 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
 
 std::string render_summary_markdown(const Summary& s, const SummaryReportOptions& o) {
   std::string out;
-  std::uint64_t shown = 0;
-  for (auto n : s.by_fault) shown += n;
   put(out, "# vapidiag summary");
   put(out, "");
   put(out, headline(s, o.filtered_out) +

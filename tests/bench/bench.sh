@@ -16,6 +16,8 @@
 #                         beside the repository); without it the ratios are skipped with a note
 #   VAPIDIAG_BENCH_JQ=1   also time `jq -r .endedReason | sort | uniq -c` once per format
 #   VAPIDIAG_BENCH_KEEP=1 keep the generated files (they are removed at the end otherwise)
+#   VAPIDIAG_BENCH_EXTRA=0 skip the NDJSON rows of compressed input and per-call output, whose
+#                         ratios are to vapidiag itself on the plain file (say so in the label)
 #
 # Files are generated with BUILD_DIR/tests/bench/gen_calls into memory (/dev/shm): the
 # project's VM drops cached file pages within minutes, and a file in /tmp is then partly
@@ -123,6 +125,25 @@ for seed in $seeds; do
     row "$s, 2 threads, json" "'$bin' summary '$f' -j 2 --format json" "$p2" "$bytes"
     row "$s, 2 threads, json, < file" "'$bin' summary -j 2 --format json < '$f'" "$p2" "$bytes"
     row "$s, 2 threads, json, pipe" "cat '$f' | '$bin' summary -j 2 --format json" "$p2" "$bytes"
+    if [ "$format" = ndjson ] && [ "${VAPIDIAG_BENCH_EXTRA:-1}" = 1 ]; then
+      # Compressed input against vapidiag on the same file uncompressed (ratio: the aim for
+      # zstd is <= 1.67, 60 % of the speed); gzip is bound by zlib's inflate.
+      [ -s "$f.zst" ] || zstd -q -3 -T2 -f "$f" -o "$f.zst"
+      [ -s "$f.gz" ] || gzip -6 -c "$f" >"$f.gz"
+      u1="'$bin' summary '$f' -j 1 --format json"
+      row "$s, zstd file, 1 thread (vs plain file)" "'$bin' summary '$f.zst' -j 1 --format json" "$u1" "$bytes"
+      row "$s, zstd file, 2 threads (vs plain file)" "'$bin' summary '$f.zst' -j 2 --format json" \
+        "'$bin' summary '$f' -j 2 --format json" "$bytes"
+      row "$s, gzip file, 1 thread (vs plain file)" "'$bin' summary '$f.gz' -j 1 --format json" "$u1" "$bytes"
+      # Per-call output: a pipe as input flushes whenever it pauses, --line-buffered after
+      # every call; both against diagnose of the same file with full buffering.
+      d="'$bin' diagnose --format ndjson"
+      row "$s, diagnose, pipe in (vs file in)" "cat '$f' | $d > /dev/null" "$d '$f' > /dev/null" "$bytes"
+      row "$s, diagnose --line-buffered (vs not)" "$d --line-buffered '$f' > '$dir/out'" "$d '$f' > '$dir/out'" \
+        "$bytes"
+      rm -f "$dir/out"
+      [ "${VAPIDIAG_BENCH_KEEP:-0}" = 1 ] || rm -f "$f.zst" "$f.gz"
+    fi
     if [ "${VAPIDIAG_BENCH_JQ:-0}" = 1 ]; then
       sel='.endedReason'
       [ "$format" = array ] && sel='.[].endedReason'
