@@ -120,6 +120,10 @@ class Summary {
   }
 
   std::uint64_t filtered_out = 0;                                         // ended calls left out by filters
+  // Which runs over which inputs this summary holds: one id per run (run_id), the union
+  // after merges. Two summaries that share one count the same calls: merging them would
+  // count those twice.
+  std::set<std::string> run_ids;
   std::map<std::string, CodeCount, std::less<>> codes;                    // endedReason -> calls
   std::map<std::string, std::uint64_t, std::less<>> provider_components;  // "provider\tcomponent" -> calls
   std::map<std::string, CountPair, std::less<>> assistants;
@@ -149,6 +153,12 @@ class Summary {
   } ranks_;
   std::string key_;  // reused to build composite keys without allocating
 };
+
+// The identity of a run over some inputs, 16 hex digits: 8 of a hash of what identifies the
+// data read (the inputs' names without their folders, bytes, records and calls), then 8 of
+// the filters. The same files summarised twice get the same id, whatever the threads; so
+// do copies of one file in two folders.
+std::string run_id(const std::vector<std::string>& inputs, const ReadStats& stats, std::string_view filters);
 
 // A share or rate as the summary writes it: part / whole rounded to 6 decimals, 0 over nothing.
 double share_of(std::uint64_t part, std::uint64_t whole);

@@ -76,6 +76,21 @@ int merge_summaries(const std::vector<std::string>& files, Context& ctx, Summary
       continue;
     }
     if (!total->files) total->burst_window_ms = part.burst_window_ms;
+    std::string twice, overlap;
+    for (const std::string& id : part.run_ids)
+      for (const std::string& seen : total->run_ids) {
+        if (seen == id) twice = id;
+        else if (seen.compare(0, 8, id, 0, 8) == 0) overlap = id;
+      }
+    if (!twice.empty()) {
+      ctx.err.line("vapidiag: " + f + ": error: summarises the same input as a summary merged before it (run " +
+                   twice + "): merging it would count those calls twice; left out");
+      rc = kExitInput;
+      continue;
+    }
+    if (!overlap.empty())
+      ctx.err.line("vapidiag: " + f + ": warning: summarises the same input as a summary merged before it, " +
+                   "with other filters (run " + overlap + "): calls that pass both are counted twice");
     total->merge(part);
   }
   return rc;
@@ -103,6 +118,11 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
     StderrEvents events(ctx);
     LogResult r;
     total = summarize_logs(inputs, lo, events, &r);
+    const LogOptions& l = o.log;
+    total.run_ids.insert(run_id(inputs, r.stats,
+                                "symptom=" + l.symptom + ";fault=" + l.fault + ";component=" + l.component +
+                                    ";code=" + l.code_glob + ";since=" + l.since + ";until=" + l.until +
+                                    ";failures=" + (l.failures_only ? "1" : "0")));
     events.clear_progress();
     report_skipped(r, ctx);
     rc = input_exit(r);

@@ -1,6 +1,7 @@
 #include "vapidiag/summary.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 #include "json.hpp"
 #include "vapidiag/findings.hpp"
@@ -173,6 +174,7 @@ void Summary::merge(const Summary& o) {
   for (const auto& [k, v] : o.findings) bump(findings, ranks_.findings, k, v);
   for (const auto& [k, v] : o.failure_buckets) bump(failure_buckets, ranks_.failure_buckets, k, v);
   failed_calls += o.failed_calls;
+  run_ids.insert(o.run_ids.begin(), o.run_ids.end());
   for (const auto& [k, v] : o.symptom_moves) symptom_moves[k] += v;
   not_charged_calls += o.not_charged_calls;
   not_charged_cost += o.not_charged_cost;
@@ -229,6 +231,20 @@ Classification classify_key(const std::string& code, std::array<char, 256>& buf)
 constexpr std::size_t kUnknownCodes = 20;
 }  // namespace
 
+std::string run_id(const std::vector<std::string>& inputs, const ReadStats& stats, std::string_view filters) {
+  std::string key;
+  for (const std::string& f : inputs) {
+    const std::size_t slash = f.find_last_of('/');
+    key += slash == std::string::npos ? f : f.substr(slash + 1);
+    key += '\0';
+  }
+  key += std::to_string(stats.bytes) + '\0' + std::to_string(stats.records) + '\0' + std::to_string(stats.calls);
+  const auto half = [](std::uint64_t h) { return static_cast<unsigned>((h >> 32) ^ (h & 0xffffffffu)); };
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08x%08x", half(key_hash(key)), half(key_hash(filters)));
+  return buf;
+}
+
 double share_of(std::uint64_t part, std::uint64_t whole) {
   return whole ? std::round(static_cast<double>(part) / static_cast<double>(whole) * 1e6) / 1e6 : 0.0;
 }
@@ -242,6 +258,7 @@ std::string Summary::to_json(const Thresholds& th) const {
   j["schema_version"] = kSchemaVersion;
   j["kind"] = "summary";
   j["inputs"] = inputs_json(stats, files, filtered_out);
+  j["inputs"]["run_ids"] = run_ids;
   j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
                      {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
                      {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
@@ -375,6 +392,8 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     s.stats.unreadable = in.at("unreadable").get<std::uint64_t>();
     s.filtered_out = in.at("filtered_out").get<std::uint64_t>();
     s.stats.text_lines = in.value("text_lines", std::uint64_t{0});  // absent before it existed
+    if (in.contains("run_ids"))
+      for (const Json& id : in.at("run_ids")) s.run_ids.insert(id.get<std::string>());
     const Json& period = j.at("period");
     if (!period.at("first_ms").is_null()) s.first_time = period.at("first_ms").get<std::int64_t>();
     if (!period.at("last_ms").is_null()) s.last_time = period.at("last_ms").get<std::int64_t>();

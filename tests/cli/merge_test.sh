@@ -24,9 +24,17 @@ for s in a b c; do "$bin" summary "$tmp/$s.ndjson" --format json >"$tmp/$s.sum.j
 "$bin" summary --merge "$tmp/c.sum.json" "$tmp/a.sum.json" "$tmp/b.sum.json" --format json >"$tmp/merged.json"
 
 # The file count differs by design (1 input vs 3); everything else must be identical.
-norm() { jq 'del(.inputs.files) | .not_charged.ids |= sort' "$1"; }
+# So do the run identities: one run's own against the three shards' (docs/formats.md).
+norm() { jq 'del(.inputs.files, .inputs.run_ids) | .not_charged.ids |= sort' "$1"; }
 diff <(norm "$tmp/whole.json") <(norm "$tmp/merged.json")
-diff <(jq '.not_charged.ids |= sort' "$tmp/three-files.json") <(jq '.not_charged.ids |= sort' "$tmp/merged.json")
+diff <(jq 'del(.inputs.run_ids) | .not_charged.ids |= sort' "$tmp/three-files.json") \
+     <(jq 'del(.inputs.run_ids) | .not_charged.ids |= sort' "$tmp/merged.json")
+# The merge holds the shards' runs; merging one of them again is refused (it counts twice).
+[ "$(jq '.inputs.run_ids | length' "$tmp/merged.json")" -eq 3 ] || { echo "merged run ids"; exit 1; }
+if "$bin" summary --merge "$tmp/a.sum.json" "$tmp/b.sum.json" "$tmp/a.sum.json" >/dev/null 2>"$tmp/twice.err"; then
+  echo "merging a summary twice was accepted"; exit 1
+fi
+grep -q 'counted twice\|count those calls twice' "$tmp/twice.err" || { echo "no message for a summary merged twice"; exit 1; }
 diff <("$bin" summary "$tmp/a.ndjson" "$tmp/b.ndjson" "$tmp/c.ndjson") \
      <("$bin" summary --merge "$tmp/a.sum.json" "$tmp/b.sum.json" "$tmp/c.sum.json")
 
