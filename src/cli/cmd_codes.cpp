@@ -4,6 +4,7 @@
 
 #include "../report/json.hpp"
 #include "commands.hpp"
+#include "vapidiag/matcher.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag::cli {
@@ -90,6 +91,25 @@ int run_codes(const CodesOptions& o, Context& ctx) {
     return kExitOk;
   }
 
+  if (!o.provider.empty()) {
+    // A slug no provider has (nor an old spelling of one) matches nothing: say so, with the
+    // nearest slugs.
+    bool known = false;
+    std::vector<std::pair<int, std::string_view>> near;
+    for (const Provider& p : providers()) {
+      if (p.slug == o.provider || p.canonical == o.provider) known = true;
+      near.emplace_back(edit_distance(p.slug, o.provider), p.slug);
+    }
+    if (!known) {
+      std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::string did;
+      for (std::size_t i = 0; i < near.size() && i < 3 && near[i].first <= 3; ++i)
+        did += std::string(did.empty() ? "" : ", ") + std::string(near[i].second);
+      ctx.err.line("vapidiag codes: warning: no provider is called '" + o.provider + "'" +
+                   (did.empty() ? std::string("; vapidiag codes --format json | jq '.[].provider' lists them")
+                                : "; did you mean " + did + "?"));
+    }
+  }
   std::vector<Classification> rows;
   for (const KnownCode& k : known_codes()) {
     if ((o.current && k.retired) || (o.retired && !k.retired)) continue;

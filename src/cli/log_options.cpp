@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <string_view>
 #include <thread>
 
 #include "vapidiag/matcher.hpp"
@@ -81,6 +83,9 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
         "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z");
     return false;
   }
+  if (f.since != kNoTime && f.until != kNoTime && f.since >= f.until)
+    ctx.err.line("vapidiag: warning: --since " + o.since + " is not before --until " + o.until +
+                 ": no call can pass the filters");
   for (const auto& [name, value] : o.thresholds) out->thresholds.set(name, value);
   out->read.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
   out->jobs = std::max<std::size_t>(1, o.jobs);
@@ -89,7 +94,33 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   return true;
 }
 
+namespace {
+
+// A summary written by `vapidiag summary --format json` begins with these keys.
+bool is_saved_summary(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char head[256];
+  const std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  const std::string_view h(head, n);
+  const std::size_t brace = h.find_first_not_of(" \t\r\n");
+  return brace != std::string_view::npos && h[brace] == '{' && h.find("\"schema_version\"") != std::string_view::npos &&
+         (h.find("\"kind\": \"summary\"") != std::string_view::npos ||
+          h.find("\"kind\":\"summary\"") != std::string_view::npos);
+}
+
+}  // namespace
+
 bool resolve_inputs(const LogOptions& o, Context& ctx, std::vector<std::string>* inputs) {
+  // A saved summary given as a call log would read as one record and no calls.
+  for (const std::string& f : o.files) {
+    if (f != "-" && is_saved_summary(f)) {
+      ctx.err.line("vapidiag: " + f + ": a summary written by vapidiag, not a call log; to combine summaries: " +
+                   "vapidiag summary --merge FILE...");
+      return false;
+    }
+  }
   *inputs = o.files;
   if (inputs->empty()) {
     if (ctx.env.in_is_tty) {
@@ -160,6 +191,9 @@ void report_skipped(const LogResult& r, Context& ctx) {
     what += (what.empty() ? "" : " and ") + with_commas(r.stats.file_errors) + " unreadable input" +
             (r.stats.file_errors == 1 ? "" : "s");
   if (!what.empty()) ctx.err.line("vapidiag: skipped " + what);
+  if (r.stats.records == 0 && r.stats.file_errors == 0)
+    ctx.err.line(std::string("vapidiag: warning: ") +
+                 (r.files == 1 ? "the input holds" : "the inputs hold") + " no records (empty, or only blanks)");
 }
 
 int input_exit(const LogResult& r) {

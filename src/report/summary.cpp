@@ -359,8 +359,19 @@ std::string Summary::to_json(const Thresholds& th) const {
 
 bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
   Json j = Json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    *err = "not a JSON object";
+  static constexpr std::string_view kHow =
+      "; --merge reads what `vapidiag summary --format json` wrote (summarise call logs without --merge)";
+  if (j.is_discarded()) {
+    *err = "not one JSON document (an NDJSON call log?)" + std::string(kHow);
+    return false;
+  }
+  if (!j.is_object()) {
+    *err = std::string(j.is_array() ? "a JSON array (call records?)" : "a bare JSON value") + ", not a summary" +
+           std::string(kHow);
+    return false;
+  }
+  if (j.contains("endedReason") || j.contains("message") || j.contains("results")) {
+    *err = "a call record or webhook message, not a summary" + std::string(kHow);
     return false;
   }
   if (j.contains("vapidiag_summary")) {

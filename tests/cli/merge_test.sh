@@ -46,5 +46,11 @@ records=$(jq '.inputs.records' "$tmp/merged.json")
 
 # A file that is not a summary is an input error.
 if "$bin" summary --merge "$tmp/a.ndjson" >/dev/null 2>"$tmp/err"; then echo "merge of a non-summary succeeded"; exit 1; fi
-grep -q 'not a vapidiag summary\|not a JSON object' "$tmp/err"
+grep -q 'not one JSON document (an NDJSON call log?)' "$tmp/err" || { echo "merge of NDJSON: $(cat "$tmp/err")"; exit 1; }
+# A call log given to --merge, and a summary given as a call log, are named for what they are.
+jq -s . "$tmp/a.ndjson" >"$tmp/a-array.json"
+if "$bin" summary --merge "$tmp/a-array.json" >/dev/null 2>"$tmp/err"; then echo "merge of an array succeeded"; exit 1; fi
+grep -q 'a JSON array (call records?), not a summary' "$tmp/err" || { echo "merge of an array: $(cat "$tmp/err")"; exit 1; }
+status=0; "$bin" summary "$tmp/a.sum.json" >/dev/null 2>"$tmp/err" || status=$?
+[ "$status" = 2 ] && grep -q 'summary --merge' "$tmp/err" || { echo "a summary read as a log: $status $(cat "$tmp/err")"; exit 1; }
 echo "merge: ok ($total records in 3 shards)"
