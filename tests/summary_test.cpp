@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
+#include <sstream>
 
 #include "vapidiag/matcher.hpp"
+#include "vapidiag/report.hpp"
+#include "vapidiag/text.hpp"
 #include "vapidiag/table.hpp"
 
 using namespace vapidiag;
@@ -217,4 +220,36 @@ TEST_CASE("a merged summary recomputes its rates and keeps the samples of one ru
   std::uint64_t vapi = 0;
   for (const auto& [hour, h] : merged.hours) vapi += h.by_fault[static_cast<std::size_t>(Fault::Vapi)];
   CHECK(vapi == merged.by_fault[static_cast<std::size_t>(Fault::Vapi)]);
+}
+
+TEST_CASE("summary text fits a terminal's width by cutting the last column", "[summary][text]") {
+  Summary s;
+  for (const char* code : {"customer-ended-call", "assistant-forwarded-call", "pipeline-error-openai-429-exceeded-quota"}) {
+    CallRecord r;
+    r.id = code;
+    r.ended_reason = code;
+    s.add_call(r, classify(r.ended_reason));
+  }
+  SummaryReportOptions o;
+  const Style plain{};
+  const auto cols = [](const std::string& line) {
+    return static_cast<std::size_t>(
+        std::count_if(line.begin(), line.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  };
+  const std::string full = render_summary_text(s, o, plain);
+  CHECK(full.find("\u2026") == std::string::npos);  // piped: full lines
+  std::size_t widest = 0;
+  std::istringstream in(full);
+  for (std::string line; std::getline(in, line);) widest = std::max(widest, cols(line));
+  REQUIRE(widest > 100);
+  o.width = 100;
+  const std::string cut = render_summary_text(s, o, plain);
+  CHECK(cut.find("\u2026") != std::string::npos);
+  std::istringstream in2(cut);
+  for (std::string line; std::getline(in2, line);) {
+    INFO(line);
+    if (line.find("\u2026") != std::string::npos) CHECK(cols(line) == 100);
+  }
+  // The names and counts are never cut: every code is still there whole.
+  CHECK(cut.find("pipeline-error-openai-429-exceeded-quota") != std::string::npos);
 }

@@ -24,6 +24,7 @@ struct CliEnv {
   bool err_is_tty = false;
   bool in_is_tty = false;
   bool no_color = false;  // NO_COLOR set and non-empty
+  std::size_t out_columns = 0;  // the terminal's width when stdout is one, else 0 (no limit)
 };
 
 int run_cli(const std::vector<std::string>& args, const CliEnv& env);

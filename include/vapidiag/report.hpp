@@ -24,6 +24,7 @@ struct SummaryReportOptions {
   std::string by = "day";          // time buckets: "day" or "hour"
   bool all_ids = false;            // list every ID of the calls Vapi typically does not charge for
   bool bars = false;               // text: bar charts beside the rows (for a terminal)
+  std::size_t width = 0;           // text: cut table rows to this many columns with "…" (0: never)
   std::uint64_t filtered_out = 0;  // calls the filters left out (for the accounting line)
   Thresholds thresholds;           // for the findings across calls
   // Text: said after "N more" when the ID list is cut (the front end's way to list them all).

@@ -2,6 +2,7 @@
 
 #include "vapidiag/cli.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -137,6 +138,10 @@ int main_with_args(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CliEnv env;
   env.out_is_tty = isatty(STDOUT_FILENO) != 0;
+  if (env.out_is_tty) {
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) env.out_columns = ws.ws_col;
+  }
   env.err_is_tty = isatty(STDERR_FILENO) != 0;
   env.in_is_tty = isatty(STDIN_FILENO) != 0;
   const char* nc = std::getenv("NO_COLOR");

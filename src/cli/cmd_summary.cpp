@@ -132,6 +132,7 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
   ro.by = o.by;
   ro.all_ids = o.ids;
   ro.bars = ctx.env.out_is_tty;
+  ro.width = ctx.env.out_columns;  // a terminal's width; piped text keeps its full lines
   ro.thresholds = lo.thresholds;
   ro.more_ids_hint = "--ids lists them all";
   if (o.format == "json")

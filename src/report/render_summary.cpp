@@ -68,6 +68,29 @@ std::string moves_line(const Summary& s) {
   return line;
 }
 
+// A table row cut to `width` terminal columns (0: as it is), keeping `reserve` of them for
+// what follows it (bars), with "…" where it was cut. Only the last column (a meaning, a
+// title) is cut, never the names and counts before it, which start at `last`; a row whose
+// other columns alone are too wide is left for the terminal to wrap. Counts UTF-8 code
+// points as columns.
+std::string fit(std::string line, std::size_t last, std::size_t width, std::size_t reserve) {
+  if (width == 0) return line;
+  const auto lead = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+  const std::size_t room = width > reserve + 1 ? width - reserve : 1;  // columns for the row
+  const auto cols = static_cast<std::size_t>(std::count_if(line.begin(), line.end(), lead));
+  const auto before =
+      static_cast<std::size_t>(std::count_if(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(last), lead));
+  if (cols <= room || before + 8 > room) return line;
+  std::size_t kept = 0, i = 0;
+  for (; i < line.size(); ++i) {
+    if (!lead(line[i])) continue;
+    if (kept == room - 1) break;
+    ++kept;
+  }
+  line.resize(i);
+  return line + "\u2026";
+}
+
 // "12 ended calls (3 more left out by the filters), 4 failed (33.3%)"
 std::string headline(const Summary& s, std::uint64_t filtered_out) {
   const std::uint64_t shown = s.calls();
@@ -251,6 +274,8 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
     put(out, std::string(st.dim()) + render_row(t.header, true) + std::string(st.reset()));
     for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
       std::string line = render_row(t.rows[ri], false);
+      line = fit(std::move(line), line.size() - t.rows[ri].back().size(), o.width,
+                 o.bars && ri < t.bars.size() ? 22 : 0);
       if (o.bars && ri < t.bars.size())
         line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) +
                 std::string(st.reset());
