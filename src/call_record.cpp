@@ -13,6 +13,8 @@ void CallRecord::clear() {
   status.clear();
   has_ended_reason = false;
   ended_reason.clear();
+  reason_missing = false;
+  message_time = kNoTime;
   ended_message.clear();
   created_at = kNoTime;
   started_at = kNoTime;

@@ -277,14 +277,30 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
   while (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') &&
          s.back() == s.front())
     s = trim(s.substr(1, s.size() - 2));
-  bool lower = true;
-  for (char ch : s)
+  bool lower = true, underscore = false, dash_or_dot = false;
+  for (char ch : s) {
     if (ch >= 'A' && ch <= 'Z') lower = false;
-  if (lower) return s;
-  const std::size_t n = std::min(s.size(), cap);
-  for (std::size_t i = 0; i < n; ++i) {
-    const char ch = s[i];
-    buf[i] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    if (ch == '_') underscore = true;
+    if (ch == '-' || ch == '.') dash_or_dot = true;
+  }
+  // Published codes are kebab-case: camelCase (assistantEndedCall) and snake_case
+  // (assistant_ended_call) spellings of hand-written examples map onto them. A code that
+  // has dashes or dots already is only lowercased.
+  const bool camel = !lower && !dash_or_dot;
+  const bool snake = underscore && !dash_or_dot;
+  if (lower && !snake) return s;
+  std::size_t n = 0;
+  const auto is_upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+  const auto is_lower_or_digit = [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); };
+  for (std::size_t i = 0; i < s.size() && n < cap; ++i) {
+    char ch = s[i];
+    if (snake && ch == '_') ch = '-';
+    if (camel && is_upper(ch) && i > 0 && (is_lower_or_digit(s[i - 1]) ||
+                                           (is_upper(s[i - 1]) && i + 1 < s.size() && is_lower_or_digit(s[i + 1])))) {
+      if (n + 1 >= cap) break;
+      buf[n++] = '-';
+    }
+    buf[n++] = is_upper(ch) ? static_cast<char>(ch - 'A' + 'a') : ch;
   }
   return {buf, n};
 }

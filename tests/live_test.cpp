@@ -70,7 +70,9 @@ TEST_CASE("read_message and diagnose_call see what the batch reader sees") {
   CHECK(bad.stats.unreadable == 1);
   CHECK_FALSE(bad.error.empty());
   const ReadMessage no_reason = read_message(R"({"message": {"type": "end-of-call-report"}})");
-  CHECK(no_reason.stats.not_ended == 1);
+  // An end-of-call report always means the call ended, even when it says nowhere why.
+  CHECK(no_reason.stats.calls == 1);
+  CHECK(no_reason.rec.reason_missing);
 }
 
 TEST_CASE("LiveTally's summary is the Summary of the same calls; its metrics count them") {

@@ -515,11 +515,14 @@ TEST_CASE("webhook NDJSON: endings read from the message, other messages skipped
   Collect c;
   const ReadStats s = read_text(slurp(data_path("reader/webhooks.ndjson")), c);
   CHECK(s.records == 7);
-  CHECK(s.calls == 2);
+  // Line 6 is an ended status-update that says nowhere why: an ended call, reason missing.
+  CHECK(s.calls == 3);
   CHECK(s.skipped == 3);
-  CHECK(s.not_ended == 1);
+  CHECK(s.not_ended == 0);
   CHECK(s.unreadable == 1);
-  REQUIRE(c.calls.size() == 2);
+  REQUIRE(c.calls.size() == 3);
+  CHECK(c.calls[2].reason_missing);
+  CHECK(c.calls[2].ended_reason == vapidiag::kMissingReason);
   const CallRecord& su = c.calls[0];
   CHECK(su.shape == RecordShape::StatusUpdate);
   CHECK(su.ended_reason == "customer-ended-call");  // not message.call's stale value
@@ -1515,4 +1518,46 @@ TEST_CASE("compressed data from a pipe, detected by its bytes", "[reader][compre
   ::close(fds[0]);
   CHECK(s.calls == 500);
   CHECK(s.file_errors == 0);
+}
+
+TEST_CASE("webhook shapes: the ending's fallbacks, flattened and bare messages", "[reader][webhook]") {
+  Collect c;
+  const ReadStats s = read_text(
+      // The ending only in message.call (Vapi's doc examples).
+      "{\"message\":{\"type\":\"end-of-call-report\",\"timestamp\":1719700000000,"
+      "\"call\":{\"id\":\"a\",\"status\":\"ended\",\"endedReason\":\"silence-timed-out\"}}}\n"
+      // message.endedReason wins over the snapshot's.
+      "{\"message\":{\"type\":\"end-of-call-report\",\"endedReason\":\"voicemail\","
+      "\"call\":{\"id\":\"b\",\"endedReason\":\"customer-busy\"}}}\n"
+      // No reason anywhere: still an ended call.
+      "{\"message\":{\"type\":\"end-of-call-report\",\"call\":{\"id\":\"c\"}}}\n"
+      // Flattened by a middleware: the report at the top, the message holds type and timestamp.
+      "{\"endedReason\":\"pipeline-error-openai-llm-failed\",\"call\":{\"id\":\"d\"},\"type\":\"webCall\","
+      "\"message\":{\"type\":\"end-of-call-report\",\"timestamp\":\"2024-06-30T00:00:05Z\"},\"cost\":0.5}\n"
+      // Bare: no envelope.
+      "{\"type\":\"end-of-call-report\",\"endedReason\":\"customer-ended-call\",\"call\":{\"id\":\"e\"}}\n"
+      // An ended status-update with its reason only in the snapshot.
+      "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"call\":{\"id\":\"f\",\"endedReason\":\"voicemail\"}}}\n"
+      // Not ended: a status-update in progress.
+      "{\"message\":{\"type\":\"status-update\",\"status\":\"in-progress\",\"call\":{\"id\":\"g\"}}}\n",
+      c);
+  CHECK(s.calls == 6);
+  CHECK(s.skipped == 1);
+  REQUIRE(c.calls.size() == 6);
+  CHECK(c.calls[0].ended_reason == "silence-timed-out");
+  CHECK(c.calls[0].message_time == 1719700000000);
+  CHECK(c.calls[0].shape == vapidiag::RecordShape::EndOfCallReport);
+  CHECK(c.calls[1].ended_reason == "voicemail");
+  CHECK(c.calls[2].ended_reason == vapidiag::kMissingReason);
+  CHECK(c.calls[2].reason_missing);
+  CHECK(c.calls[3].ended_reason == "pipeline-error-openai-llm-failed");
+  CHECK(c.calls[3].id == "d");
+  CHECK(c.calls[3].type == "webCall");
+  CHECK(c.calls[3].has_cost);
+  CHECK(c.calls[3].message_time == 1719705605000);
+  CHECK(c.calls[3].shape == vapidiag::RecordShape::EndOfCallReport);
+  CHECK(c.calls[4].ended_reason == "customer-ended-call");
+  CHECK(c.calls[4].id == "e");
+  CHECK(c.calls[5].ended_reason == "voicemail");
+  CHECK(c.calls[5].shape == vapidiag::RecordShape::StatusUpdate);
 }

@@ -12,6 +12,9 @@ namespace vapidiag {
 
 inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
+// The endedReason shown for an ended call whose record gives none.
+inline constexpr const char* kMissingReason = "(missing)";
+
 // How the record arrived.
 enum class RecordShape : std::uint8_t { Call, EndOfCallReport, StatusUpdate };
 
@@ -30,6 +33,11 @@ struct CallRecord {
   std::string status;
   bool has_ended_reason = false;
   std::string ended_reason;
+  // An end-of-call report (or ended status-update) that says nowhere why: an ended call
+  // whose ended_reason is kMissingReason.
+  bool reason_missing = false;
+  // Webhook messages: message.timestamp (epoch ms; ISO 8601 in 2024), kNoTime when absent.
+  std::int64_t message_time = kNoTime;
   std::string ended_message;
   std::int64_t created_at = kNoTime;
   std::int64_t started_at = kNoTime;

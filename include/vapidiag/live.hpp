@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "vapidiag/call_record.hpp"
+#include "vapidiag/dedupe.hpp"
 #include "vapidiag/classification.hpp"
 #include "vapidiag/findings.hpp"
 #include "vapidiag/reader.hpp"
@@ -81,7 +82,7 @@ inline constexpr std::array<std::string_view, 8> kRejectionNames = {
 // go up, so replicas sum correctly.
 class LiveTally {
  public:
-  explicit LiveTally(const Thresholds& t);
+  explicit LiveTally(const Thresholds& t, DedupeOptions dedupe = {});
 
   // The one place a message the log now holds is counted: stats of its line and, when
   // it is an ended call, the call and its diagnosis. Call it in log order.
@@ -94,6 +95,10 @@ class LiveTally {
   void add_alert_event(std::string_view rule, bool firing);  // rules come from the command line
   void add_hook_skipped();
 
+  // Held status-updates whose window passed on the wall clock count now (also done by every
+  // add_logged, summary and exposition): counters only count a call once it is final.
+  void release_due(std::int64_t now_ms) const;
+
   std::string summary_json() const;
   Summary summary() const;
   // Prometheus text exposition format 0.0.4.
@@ -104,10 +109,18 @@ class LiveTally {
                                                             0.1,   0.25,   0.5,   1.0,  2.5,   10.0};
 
  private:
+  void count(const CallRecord& rec, const CallDiagnosis& d) const;  // mu_ held
+  void release_locked(std::int64_t now_ms) const;                  // mu_ held
+
   mutable std::mutex mu_;
-  Summary summary_;
-  std::map<std::string, std::uint64_t, std::less<>> calls_;  // "fault\tsymptom\tcomponent"
-  std::map<std::string, std::uint64_t, std::less<>> codes_;  // known code or "other"
+  Thresholds thresholds_;
+  // One call, one count, as a batch summary of the log decides it (dedupe.hpp); mutable
+  // because reading the counters first releases what is due.
+  mutable CallDeduper dedupe_{DedupeOptions{}};
+  mutable std::vector<CallDeduper::Held> released_;
+  mutable Summary summary_;
+  mutable std::map<std::string, std::uint64_t, std::less<>> calls_;  // "fault\tsymptom\tcomponent"
+  mutable std::map<std::string, std::uint64_t, std::less<>> codes_;  // known code or "other"
   std::map<std::string, std::uint64_t, std::less<>> messages_;
   std::map<int, std::uint64_t> statuses_;
   std::array<std::uint64_t, kRejectionNames.size()> rejections_{};

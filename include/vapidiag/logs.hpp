@@ -14,6 +14,7 @@
 
 #include "vapidiag/call_record.hpp"
 #include "vapidiag/classification.hpp"
+#include "vapidiag/dedupe.hpp"
 #include "vapidiag/findings.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/summary.hpp"
@@ -48,6 +49,7 @@ struct LogReadOptions {
   CallFilter filter;
   Thresholds thresholds;
   bool finding_details = true;  // false: findings by id only (for counting)
+  DedupeOptions dedupe;          // one call, one count (vapidiag/dedupe.hpp)
   std::size_t jobs = 1;         // threads (see above)
   int stdin_fd = 0;             // what "-" reads
   std::string stdin_name = "<stdin>";
@@ -84,6 +86,9 @@ class LogEvents {
   // many, the first one's line number (in the whole input) and its start.
   virtual void on_text_lines(std::string_view /*file*/, std::uint64_t /*first_line*/, std::uint64_t /*lines*/,
                              std::string_view /*sample*/) {}
+  // A record that is read but worth a word: an end-of-call report with no endedReason
+  // anywhere (counted as an ended call whose reason is missing).
+  virtual void on_record_warning(const BadRecord& /*record*/) {}
   // Bytes and calls read so far in this run; called about every few MB.
   virtual void on_progress(std::string_view /*file*/, std::uint64_t /*bytes*/, std::uint64_t /*calls*/) {}
   virtual bool stop_requested() const { return false; }
@@ -96,6 +101,7 @@ struct LogResult {
   ReadStats stats;
   std::uint64_t files = 0;
   std::uint64_t filtered_out = 0;  // ended calls the filter left out
+  std::uint64_t duplicates = 0;    // ended-call records merged into a call counted already
 };
 
 LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, CallSink& calls,

@@ -59,6 +59,7 @@ struct Verdict {
   ReadStats stats;
   std::uint64_t files = 0;
   std::uint64_t filtered_out = 0;
+  std::uint64_t duplicates = 0;
 };
 // The JSON verdict of docs/formats.md (one line).
 std::string render_verdict_json(const Verdict& v);

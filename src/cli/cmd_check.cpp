@@ -122,6 +122,7 @@ int run_check(const CheckOptions& o, Context& ctx) {
     v.stats = r.stats;
     v.files = r.files;
     v.filtered_out = r.filtered_out;
+    v.duplicates = r.duplicates;
     ctx.out.line(render_verdict_json(v));
   }
   return rc;

@@ -26,9 +26,10 @@ void field(Context& ctx, std::string_view label, std::string_view value, std::st
   ctx.out.line(line);
 }
 
-void explain_text(const Classification& c, Context& ctx) {
+void explain_text(const Classification& c, std::string_view as_given, Context& ctx) {
   const Style& st = ctx.style;
-  std::string head = std::string(st.bold()) + std::string(c.code) + std::string(st.reset());
+  std::string head = std::string(st.bold()) + std::string(as_given) + std::string(st.reset());
+  if (as_given != c.code) head += std::string(st.dim()) + " (read as " + std::string(c.code) + ")" + std::string(st.reset());
   if (!c.classified()) {
     ctx.out.line(head + "  " + std::string(st.red()) + "unknown code" + std::string(st.reset()));
     const auto sugg = suggest(c.code);
@@ -152,7 +153,13 @@ int run_explain(const ExplainOptions& o, Context& ctx) {
       ctx.out.line(dump_json(classification_json(c)));
     } else {
       if (!first) ctx.out.write("\n");
-      explain_text(c, ctx);
+      // The code as given, trimmed of the quotes and commas of a paste.
+      std::string_view given = raw;
+      while (!given.empty() && std::string_view(" \t\r\n,\"'`").find(given.back()) != std::string_view::npos)
+        given.remove_suffix(1);
+      while (!given.empty() && std::string_view(" \t\"'`").find(given.front()) != std::string_view::npos)
+        given.remove_prefix(1);
+      explain_text(c, given, ctx);
     }
     first = false;
     if (ctx.out.closed()) break;

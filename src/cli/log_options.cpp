@@ -41,6 +41,12 @@ void add_filter_options(CLI::App& app, LogOptions& o) {
   app.add_option("--since", o.since, "Only calls at or after this ISO 8601 time (startedAt, else createdAt)");
   app.add_option("--until", o.until, "Only calls before this ISO 8601 time");
   app.add_flag("--failures", o.failures_only, "Only failed calls: fault not normal, or evidence the caller was not served");
+  app.add_flag("--dedupe", o.dedupe_exact,
+               "One count per call id over the whole input (remembers every id: about 100 bytes a call)");
+  app.add_option("--dedupe-window", o.dedupe_window_s,
+                 "Seconds an ended status-update waits for its call's report (0: count every record)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 65536.0));
@@ -87,6 +93,8 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
     ctx.err.line("vapidiag: warning: --since " + o.since + " is not before --until " + o.until +
                  ": no call can pass the filters");
   for (const auto& [name, value] : o.thresholds) out->thresholds.set(name, value);
+  out->dedupe.exact = o.dedupe_exact;
+  out->dedupe.window_ms = static_cast<std::int64_t>(o.dedupe_window_s * 1000);
   out->read.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
   out->jobs = std::max<std::size_t>(1, o.jobs);
   out->stdin_fd = ctx.env.in_fd;
@@ -149,6 +157,14 @@ void StderrEvents::on_file_error(std::string_view file, std::string_view message
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + std::string(st.reset()) + ": " +
                 std::string(st.red()) + "error" + std::string(st.reset()) + ": " + std::string(message));
+}
+
+void StderrEvents::on_record_warning(const BadRecord& b) {
+  clear_progress();
+  const Style& st = ctx_.err_style;
+  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" + std::to_string(b.pos.line) + ":" +
+                std::to_string(b.pos.column) + std::string(st.reset()) + ": record " + std::to_string(b.pos.record) +
+                ": " + std::string(st.yellow()) + "warning" + std::string(st.reset()) + ": " + std::string(b.message));
 }
 
 void StderrEvents::on_text_lines(std::string_view file, std::uint64_t first_line, std::uint64_t lines,

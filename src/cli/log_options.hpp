@@ -30,6 +30,7 @@ class StderrEvents final : public LogEvents {
   explicit StderrEvents(Context& ctx) : ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
   void on_bad_record(const BadRecord& bad) override;
   void on_file_error(std::string_view file, std::string_view message) override;
+  void on_record_warning(const BadRecord& record) override;
   void on_text_lines(std::string_view file, std::uint64_t first_line, std::uint64_t lines,
                      std::string_view sample) override;
   void on_progress(std::string_view file, std::uint64_t bytes, std::uint64_t calls) override;

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -109,24 +110,61 @@ ReadMessage read_message(std::string_view line) {
 
 // ---------- LiveTally ----------
 
-LiveTally::LiveTally(const Thresholds& t) {
+LiveTally::LiveTally(const Thresholds& t, DedupeOptions dedupe) : thresholds_(t), dedupe_(dedupe) {
   summary_.burst_window_ms = static_cast<std::int64_t>(t.get("burst-window-s") * 1000);
 }
+
+namespace {
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
 
 void LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
   std::lock_guard lock(mu_);
   summary_.add_read_stats(m.stats, 0);
   if (!d) return;
-  summary_.add_call(m.rec, d->c, d->findings);
+  const std::int64_t now = wall_ms();
+  release_locked(now);
+  released_.clear();
+  const CallDeduper::Verdict v = dedupe_.offer(m.rec, RecordPos{}, "", released_, now);
+  for (CallDeduper::Held& h : released_) {
+    CallDiagnosis hd;
+    diagnose_call(h.rec, thresholds_, hd);
+    count(h.rec, hd);
+  }
+  released_.clear();
+  if (v == CallDeduper::Verdict::Count) count(m.rec, *d);
+  summary_.duplicates = dedupe_.duplicates();
+}
 
-  std::string key(to_string(d->c.fault));
+void LiveTally::release_due(std::int64_t now_ms) const {
+  std::lock_guard lock(mu_);
+  release_locked(now_ms);
+}
+
+void LiveTally::release_locked(std::int64_t now_ms) const {
+  released_.clear();
+  dedupe_.release_before_wall(now_ms - dedupe_.window_ms(), released_);
+  for (CallDeduper::Held& h : released_) {
+    CallDiagnosis hd;
+    diagnose_call(h.rec, thresholds_, hd);
+    count(h.rec, hd);
+  }
+  released_.clear();
+}
+
+void LiveTally::count(const CallRecord& rec, const CallDiagnosis& d) const {
+  summary_.add_call(rec, d.c, d.findings);
+  std::string key(to_string(d.c.fault));
   key += '\t';
-  key += to_string(d->c.symptom);
+  key += to_string(d.c.symptom);
   key += '\t';
-  key += d->c.component;
+  key += d.c.component;
   ++calls_[key];
   // Bounded labels: a code Vapi publishes (current or retired), else "other".
-  const std::string_view code = d->c.known ? d->c.code : std::string_view("other");
+  const std::string_view code = d.c.known ? d.c.code : std::string_view("other");
   auto it = codes_.find(code);
   if (it == codes_.end()) it = codes_.emplace(std::string(code), 0).first;
   ++it->second;
@@ -176,11 +214,13 @@ void LiveTally::add_hook_skipped() {
 
 std::string LiveTally::summary_json() const {
   std::lock_guard lock(mu_);
+  release_locked(wall_ms());
   return summary_.to_json();
 }
 
 Summary LiveTally::summary() const {
   std::lock_guard lock(mu_);
+  release_locked(wall_ms());
   return summary_;
 }
 
@@ -233,6 +273,7 @@ std::string label(std::string_view k, std::string_view v) {
 
 std::string LiveTally::prometheus() const {
   std::lock_guard lock(mu_);
+  release_locked(wall_ms());
   std::string out;
   const auto u = [](std::uint64_t n) { return static_cast<double>(n); };
 

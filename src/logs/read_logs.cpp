@@ -76,11 +76,41 @@ struct Deferred {
 class WorkerSink final : public RecordSink {
  public:
   WorkerSink(std::size_t worker, const LogReadOptions& o, CallSink& calls, LogEvents* events)
-      : worker_(worker), opts_(o), calls_(calls), events_(events) {}
+      : worker_(worker), opts_(o), calls_(calls), events_(events) {
+    if (o.dedupe.window_ms > 0 || o.dedupe.exact) dedupe_.emplace(o.dedupe);
+  }
 
   void set_file(std::string_view name) { file_ = name; }
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
+    if (dedupe_) {
+      released_.clear();
+      const CallDeduper::Verdict v = dedupe_->offer(rec, pos, file_, released_);
+      for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
+      if (v != CallDeduper::Verdict::Count) return;  // held, or merged into a call counted before
+    }
+    process(rec, pos, file_);
+  }
+  // The held status-updates count now: the run (or this worker's range) ended.
+  void release_held() {
+    if (!dedupe_) return;
+    released_.clear();
+    dedupe_->release_all(released_);
+    for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
+    released_.clear();
+  }
+  std::uint64_t duplicates() const { return dedupe_ ? dedupe_->duplicates() : 0; }
+
+  void process(const CallRecord& rec, const RecordPos& pos, std::string_view file) {
+    if (rec.reason_missing) {
+      constexpr std::string_view kMsg =
+          "an end-of-call report that gives no endedReason (neither message.endedReason nor "
+          "message.call.endedReason); counted as an ended call, reason (missing)";
+      if (events_)
+        events_->on_record_warning(BadRecord{file, pos, kMsg, 0});
+      else
+        deferred_warnings.push_back({std::string(file), pos, std::string(kMsg)});
+    }
     const Classification& c = cache_.classify_raw(rec.ended_reason);
     find_call_findings(rec, c, opts_.thresholds, findings_, opts_.finding_details);
     const Symptom by_evidence = evidence_symptom(c, findings_);
@@ -89,7 +119,7 @@ class WorkerSink final : public RecordSink {
       ++filtered_out;
       return;
     }
-    calls_.on_call(worker_, Diagnosis{file_, rec, c, findings_, by_evidence, failed, pos});
+    calls_.on_call(worker_, Diagnosis{file, rec, c, findings_, by_evidence, failed, pos});
   }
   void on_bad_record(std::string_view file, const RecordPos& pos, std::string_view message) override {
     ++bad_records;
@@ -122,7 +152,7 @@ class WorkerSink final : public RecordSink {
     if (events_) events_->on_input_idle();
   }
 
-  std::vector<Deferred> deferred, deferred_file_errors;
+  std::vector<Deferred> deferred, deferred_file_errors, deferred_warnings;
   std::uint64_t filtered_out = 0;
   std::uint64_t bad_records = 0;
   std::uint64_t bytes_done = 0, calls_done = 0;
@@ -137,17 +167,25 @@ class WorkerSink final : public RecordSink {
   CachedClassifier cache_;
   std::vector<Finding> findings_;
   std::string_view file_;
+  std::optional<CallDeduper> dedupe_;
+  std::vector<CallDeduper::Held> released_;
 };
 
 // Byte ranges for reading one file on several threads, or a single range when the
 // file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
-std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
-                                                                  std::size_t jobs) {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size, std::size_t jobs,
+                                                                  const DedupeOptions& dedupe) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
   constexpr std::uint64_t kMinSplit = 32u << 20;
-  if (jobs < 2 || size < kMinSplit) return ranges;
+  if (jobs < 2 || size < kMinSplit || dedupe.exact) return ranges;
   std::string head(std::min<std::uint64_t>(size, 1u << 20), '\0');
   if (::pread(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size())) return ranges;
+  // The records of one call must meet one deduper, in order: a log of webhook messages is
+  // read on one thread (framed on a second one).
+  if ((dedupe.window_ms > 0) && (head.find("\"message\"") != std::string::npos ||
+                                 head.find("\"end-of-call-report\"") != std::string::npos ||
+                                 head.find("\"status-update\"") != std::string::npos))
+    return ranges;
   std::size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
   const std::size_t nl = head.find('\n', i);
@@ -234,7 +272,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     struct stat st {};
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
-      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs);
+      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs, o.dedupe);
     sink.text_lines = 0;
     if (ranges.size() < 2) {
       close_fd();
@@ -256,8 +294,11 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
       w.deferred.clear();
       w.deferred_file_errors.clear();
       w.text_lines = 0;
-      threads.emplace_back(
-          [&, k, fd] { stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read); });
+      w.deferred_warnings.clear();
+      threads.emplace_back([&, k, fd] {
+        stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read);
+        w.release_held();  // a range is a whole input to its worker's deduper
+      });
     }
     stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, o.read);
     for (std::thread& t : threads) t.join();
@@ -266,7 +307,15 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     for (std::size_t k = 1; k < ranges.size(); ++k) {
       WorkerSink& w = *workers[k - 1];
       for (const Deferred& d : w.deferred_file_errors) sink.on_file_error(d.file, d.message);
-      const std::uint64_t lines_before = w.deferred.empty() ? 0 : count_lines(fd, ranges[k].first);
+      const std::uint64_t lines_before =
+          w.deferred.empty() && w.deferred_warnings.empty() ? 0 : count_lines(fd, ranges[k].first);
+      for (const Deferred& d : w.deferred_warnings) {
+        RecordPos pos = d.pos;
+        pos.record += records_before;
+        pos.line += lines_before;
+        pos.offset += ranges[k].first;
+        events.on_record_warning(BadRecord{d.file, pos, d.message, 0});
+      }
       for (const Deferred& d : w.deferred) {
         RecordPos pos = d.pos;
         pos.record += records_before;
@@ -295,8 +344,14 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     }
     calls.on_workers_joined();
   }
+  sink.release_held();  // worker 0's deduper spans the inputs: a report may be in the next file
+  calls.on_workers_joined();
   r.filtered_out = sink.filtered_out;
-  for (const auto& w : workers) r.filtered_out += w->filtered_out;
+  r.duplicates = sink.duplicates();
+  for (const auto& w : workers) {
+    r.filtered_out += w->filtered_out;
+    r.duplicates += w->duplicates();
+  }
   return r;
 }
 
@@ -342,6 +397,7 @@ Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOpti
   sink.on_workers_joined();
   sink.total.add_read_stats(r.stats, r.files);
   sink.total.filtered_out += r.filtered_out;
+  sink.total.duplicates += r.duplicates;
   if (result) *result = r;
   return std::move(sink.total);
 }

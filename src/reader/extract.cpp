@@ -148,9 +148,13 @@ struct Snapshot {
   std::string provider;
   std::string customer_number;
   std::string destination;
+  std::string ended_reason;  // message.call.endedReason, the fallback when the message has none
+  bool has_ended = false;
   std::int64_t created_at = kNoTime;
 
   void clear() {
+    ended_reason.clear();
+    has_ended = false;
     id.clear();
     type.clear();
     assistant_id.clear();
@@ -210,6 +214,8 @@ struct Extractor::Impl {
 
   // Scratch, reused across records so that reading allocates nothing once warm.
   std::string type;
+  std::string msg_type;  // the type inside a webhook envelope ("end-of-call-report"...)
+  std::int64_t msg_time = kNoTime;
   std::string status;
   std::string assistant_obj_id;  // "assistant": {"id": ...}
   std::string phone_obj_id;      // "phoneNumber": {"id": ...}
@@ -230,6 +236,8 @@ struct Extractor::Impl {
     rec = &r;
     r.clear();
     type.clear();
+    msg_type.clear();
+    msg_time = kNoTime;
     status.clear();
     assistant_obj_id.clear();
     phone_obj_id.clear();
@@ -764,6 +772,16 @@ struct Extractor::Impl {
         case 'd':
           if (key_is(k, "destination")) VAPIDIAG_TRY(read_destination(val, snap.destination));
           break;
+        case 'e':
+          if (key_is(k, "endedReason")) {
+            od::json_type t;
+            VAPIDIAG_TRY(val.type().get(t));
+            if (t == od::json_type::string) {
+              VAPIDIAG_TRY(read_string(val, snap.ended_reason));
+              snap.has_ended = true;
+            }
+          }
+          break;
         default:
           break;
       }
@@ -780,7 +798,8 @@ struct Extractor::Impl {
     for (auto field_result : obj) {
       od::field f;
       VAPIDIAG_TRY(std::move(field_result).get(f));
-      if (envelope && top) continue;  // after "message", the envelope's other keys do not matter
+      // The envelope's other keys are read too: a middleware may flatten a report to the top
+      // level beside a "message" that holds only its type and timestamp.
       const od::raw_json_string k = f.key();
       od::value& v = f.value();
       bool has = false;
@@ -833,8 +852,7 @@ struct Extractor::Impl {
             od::json_type t;
             VAPIDIAG_TRY(v.type().get(t));
             if (t == od::json_type::object) {
-              // A webhook envelope: everything comes from the message.
-              reset(r);
+              // A webhook envelope: the call's fields come from the message.
               envelope = true;
               od::object msg;
               VAPIDIAG_TRY(v.get_object().get(msg));
@@ -859,7 +877,11 @@ struct Extractor::Impl {
           }
           break;
         case 't':
-          if (key_is(k, "type")) VAPIDIAG_TRY(read_string(v, type));
+          if (key_is(k, "type")) {
+            VAPIDIAG_TRY(read_string(v, top ? type : msg_type));
+          } else if (key_is(k, "timestamp")) {
+            VAPIDIAG_TRY(read_time(v, msg_time));
+          }
           break;
         default:
           break;
@@ -870,8 +892,11 @@ struct Extractor::Impl {
 
   Outcome finish(std::string& why) {
     CallRecord& r = *rec;
-    const bool report = type == "end-of-call-report";
-    const bool status_update = type == "status-update";
+    // The message's type: inside the envelope, or at the top of a bare message.
+    const std::string& wtype = envelope && !msg_type.empty() ? msg_type : type;
+    const bool report = wtype == "end-of-call-report";
+    const bool status_update = wtype == "status-update";
+    const bool call_type = !type.empty() && &wtype != &type;  // a flattened report's call type
     if (envelope || report || status_update) {
       // A webhook message (in an envelope, or bare).
       if (report) {
@@ -881,10 +906,22 @@ struct Extractor::Impl {
       } else {
         return Outcome::Skipped;
       }
-      r.id = snap.id;
-      r.type = snap.type;
-      r.created_at = snap.created_at;
+      if (!snap.id.empty() || envelope) r.id = snap.id.empty() ? r.id : snap.id;
+      r.type = !snap.type.empty() ? snap.type : call_type ? type : std::string();
+      if (snap.created_at != kNoTime) r.created_at = snap.created_at;
+      r.message_time = msg_time;
       r.status = "ended";
+      // The ending: message.endedReason, else message.call.endedReason; a report with
+      // neither is still an ended call, whose reason is missing.
+      if (ended == Ended::Absent || ended == Ended::Null) {
+        if (snap.has_ended) {
+          r.ended_reason = snap.ended_reason;
+        } else {
+          r.ended_reason = kMissingReason;
+          r.reason_missing = true;
+        }
+        ended = Ended::String;
+      }
       r.assistant_id = snap.assistant_id.empty() ? assistant_obj_id : snap.assistant_id;
       r.phone_number_id = snap.phone_number_id.empty() ? phone_obj_id : snap.phone_number_id;
       if (r.phone_call_provider.empty()) r.phone_call_provider = snap.provider;

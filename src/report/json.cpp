@@ -50,7 +50,7 @@ Json classification_json(const Classification& c) {
   return j;
 }
 
-Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out) {
+Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out, std::uint64_t duplicates) {
   return Json{{"files", files},
               {"file_errors", stats.file_errors},
               {"bytes", stats.bytes},
@@ -60,7 +60,8 @@ Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filt
               {"skipped", stats.skipped},
               {"unreadable", stats.unreadable},
               {"filtered_out", filtered_out},
-              {"text_lines", stats.text_lines}};
+              {"text_lines", stats.text_lines},
+              {"duplicates", duplicates}};
 }
 
 }  // namespace vapidiag

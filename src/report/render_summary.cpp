@@ -226,6 +226,8 @@ std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
                      " not ended, " + n(s.stats.skipped, "webhook message", "webhook messages") + " skipped, " +
                      with_commas(s.stats.unreadable) + " unreadable";
   if (s.stats.text_lines) line += "; " + n(s.stats.text_lines, "line", "lines") + " of text skipped";
+  if (s.duplicates)
+    line += "; " + n(s.duplicates, "duplicate record", "duplicate records") + " of a call merged";
   if (filtered_out) line += "; " + n(filtered_out, "call", "calls") + " left out by filters";
   if (s.stats.file_errors)
     line += "; " + n(s.stats.file_errors, "input", "inputs") + " could not be read";
@@ -285,7 +287,7 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
   }
   put(out, "");
   put(out, std::string(st.bold()) + "Not charged by Vapi (typically)" + std::string(st.reset()) + ": " +
-               with_commas(s.not_charged_calls) + " calls (Vapi-side failures), " +
+               with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call" : " calls") + " (Vapi-side failures), " +
                money(s.not_charged_cost) + " billed on them" +
                (s.not_charged_cost > 0 ? ": candidates for a credit request" : ""));
   if (!s.not_charged_ids.empty()) {
@@ -354,7 +356,7 @@ std::string render_summary_markdown(const Summary& s, const SummaryReportOptions
   put(out, "");
   put(out, "## Not charged by Vapi (typically)");
   put(out, "");
-  put(out, with_commas(s.not_charged_calls) + " calls, " + money(s.not_charged_cost) + " billed on them.");
+  put(out, with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call, " : " calls, ") + money(s.not_charged_cost) + " billed on them.");
   if (!s.not_charged_ids.empty()) {
     put(out, "");
     const std::size_t n =
@@ -397,6 +399,7 @@ std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o) 
   count_row("total", "skipped", s.stats.skipped);
   count_row("total", "unreadable", s.stats.unreadable);
   count_row("total", "text_lines", s.stats.text_lines);
+  count_row("total", "duplicates", s.duplicates);
   for (std::size_t i = 0; i < s.by_symptom.size(); ++i)
     share_row("symptom", kSymptomNames[i], s.by_symptom[i], shown);
   for (const auto& [k, n] : s.symptom_moves)

@@ -22,7 +22,7 @@ std::string render_verdict_json(const Verdict& v) {
                                  {"threshold", v.threshold < 0 ? Json(nullptr) : Json(v.threshold)},
                                  {"value", rate},
                                  {"fired", v.fired}}});
-  j["inputs"] = inputs_json(v.stats, v.files, v.filtered_out);
+  j["inputs"] = inputs_json(v.stats, v.files, v.filtered_out, v.duplicates);
   return dump_json(j);
 }
 

@@ -163,6 +163,7 @@ void Summary::merge(const Summary& o) {
   stats.add(o.stats);
   files += o.files;
   filtered_out += o.filtered_out;
+  duplicates += o.duplicates;
   for (std::size_t i = 0; i < by_symptom.size(); ++i) by_symptom[i] += o.by_symptom[i];
   for (std::size_t i = 0; i < by_fault.size(); ++i) by_fault[i] += o.by_fault[i];
   for (const auto& [k, v] : o.codes) bump(codes, ranks_.codes, k, v);
@@ -257,7 +258,7 @@ std::string Summary::to_json(const Thresholds& th) const {
   Json j;
   j["schema_version"] = kSchemaVersion;
   j["kind"] = "summary";
-  j["inputs"] = inputs_json(stats, files, filtered_out);
+  j["inputs"] = inputs_json(stats, files, filtered_out, duplicates);
   j["inputs"]["run_ids"] = run_ids;
   j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
                      {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
@@ -403,6 +404,7 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     s.stats.unreadable = in.at("unreadable").get<std::uint64_t>();
     s.filtered_out = in.at("filtered_out").get<std::uint64_t>();
     s.stats.text_lines = in.value("text_lines", std::uint64_t{0});  // absent before it existed
+    s.duplicates = in.value("duplicates", std::uint64_t{0});
     if (in.contains("run_ids"))
       for (const Json& id : in.at("run_ids")) s.run_ids.insert(id.get<std::string>());
     const Json& period = j.at("period");

@@ -45,6 +45,7 @@ struct Options {
   std::size_t threads = 16, max_queue = 256;
   double request_timeout = 10, keep_alive_timeout = 5;
   std::map<std::string, double> thresholds;
+  double dedupe_window_s = 120;
   std::vector<std::string> alerts;
   std::string alert_format = "text", on_alert;
   double on_alert_timeout = 10;
@@ -131,7 +132,9 @@ int run(const Options& o) {
     std::fprintf(stderr, "vapidiag-serve: log: %s\n", err.c_str());
     return kExitOutput;
   }
-  LiveTally tally(ro.thresholds);
+  DedupeOptions dedupe;
+  dedupe.window_ms = static_cast<std::int64_t>(o.dedupe_window_s * 1000);
+  LiveTally tally(ro.thresholds, dedupe);
   tally.add_log_file();
   serve::AlerterOptions ao;
   ao.json = o.alert_format == "json";
@@ -208,6 +211,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-body-mb", o.max_body_mb, "Larger request bodies are answered 413")
       ->check(CLI::Range(0.001, 1024.0))
+      ->capture_default_str();
+  app.add_option("--dedupe-window", o.dedupe_window_s,
+                 "Seconds an ended status-update waits for its call's report before it counts (wall clock "
+                 "and message time; as vapidiag summary --dedupe-window)")
+      ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   app.add_option("--threads", o.threads, "Worker threads")->check(CLI::Range(1, 1024))->capture_default_str();
   app.add_option("--max-queue", o.max_queue, "Connections that may wait for a worker; more are answered 503")

@@ -32,8 +32,10 @@ rc=0; "$SERVE" --log "$WORK/no/such/dir/x.ndjson" 2>"$WORK/err" || rc=$?
 # --- one server with all three secrets --------------------------------------------------
 printf 'bearer-token-1\n' >"$WORK/bearer"
 export T_SECRET=legacy-secret-1 T_HMAC=hmac-key-1
+# A dedupe window of 1 s: the status-update sent below (twice, without its report) counts
+# once its window passed on the wall clock, as a batch summary of the log counts it.
 start_server --log "$WORK/calls.ndjson" --secret-env T_SECRET --bearer-file "$WORK/bearer" \
-  --hmac-secret-env T_HMAC --max-body-mb 0.05
+  --hmac-secret-env T_HMAC --max-body-mb 0.05 --dedupe-window 1
 hmac() { openssl dgst -sha256 -hmac "$2" -r <"$1" | cut -d' ' -f1; }
 
 # Authentication: each way right (stored), wrong or missing (401).
@@ -81,7 +83,7 @@ expect 200 POST / "${JSON[@]}" "${AUTH[@]}" --data-binary '{"message": {"type": 
 expect 200 POST / "${JSON[@]}" "${AUTH[@]}" --data-binary '{"message": {"type": "status-update", "status": "in-progress"}}'
 expect 200 POST / "${JSON[@]}" "${AUTH[@]}" --data-binary '{"message": {"type": "made-up-type"}}'
 # A bare message (no envelope) is read like an enveloped one; a report without a reason is
-# stored and counted as not ended.
+# stored and counted as an ended call whose reason is missing.
 expect 200 POST / "${JSON[@]}" "${AUTH[@]}" \
   --data-binary '{"type": "end-of-call-report", "endedReason": "pipeline-error-openai-429-exceeded-quota", "call": {"id": "bare-1"}}'
 expect 200 POST / "${JSON[@]}" "${AUTH[@]}" --data-binary '{"message": {"type": "end-of-call-report", "call": {"id": "c9"}}}'
@@ -98,6 +100,8 @@ jq -c . "$WORK/calls.ndjson" >/dev/null || fail "a log line is not JSON"
 cmp <(jq -c . "$REPORT") <(sed -n 1p "$WORK/calls.ndjson" | jq -c .) || fail "stored report differs from the one sent"
 
 # /metrics: valid exposition, every rejection counted by reason, calls counted once each.
+# The report and the status-update were each sent twice: one call each (docs/counting.md).
+sleep 1.2
 curl -s "$URL/metrics" >"$WORK/metrics"
 promtool check metrics <"$WORK/metrics" || fail "promtool rejects /metrics"
 check_metric() {
@@ -110,14 +114,14 @@ check_metric 'vapidiag_requests_rejected_total{reason="bad_request"}' $bad_reque
 check_metric 'vapidiag_requests_rejected_total{reason="too_large"}' $too_large
 check_metric 'vapidiag_requests_rejected_total{reason="method_not_allowed"}' $method_not_allowed
 check_metric 'vapidiag_requests_rejected_total{reason="not_found"}' $not_found
-check_metric 'vapidiag_log_records_total{kind="call"}' 5
-check_metric 'vapidiag_log_records_total{kind="not_ended"}' 1
-check_metric 'vapidiag_calls_by_code_total{code="customer-ended-call"}' 2
-check_metric 'vapidiag_calls_by_code_total{code="silence-timed-out"}' 2
+check_metric 'vapidiag_log_records_total{kind="call"}' 6
+check_metric 'vapidiag_log_records_total{kind="not_ended"}' 0
+check_metric 'vapidiag_calls_by_code_total{code="customer-ended-call"}' 1
+check_metric 'vapidiag_calls_by_code_total{code="silence-timed-out"}' 1
 check_metric 'vapidiag_calls_by_code_total{code="pipeline-error-openai-429-exceeded-quota"}' 1
 check_metric 'vapidiag_calls_total{fault="customer",symptom="silent",component="llm"}' 1
-check_metric 'vapidiag_calls_failed_total' 1
-check_metric 'vapidiag_findings_total{finding="unsuccessful-normal-end"}' 2
+check_metric 'vapidiag_calls_failed_total' 2  # the quota error, and c9 whose reason is missing (fault unknown)
+check_metric 'vapidiag_findings_total{finding="unsuccessful-normal-end"}' 1
 check_metric 'vapidiag_messages_total{type="end-of-call-report"}' 4
 check_metric 'vapidiag_messages_total{type="status-update"}' 3
 check_metric 'vapidiag_messages_total{type="transcript"}' 1
