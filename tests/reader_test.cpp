@@ -1561,3 +1561,15 @@ TEST_CASE("webhook shapes: the ending's fallbacks, flattened and bare messages",
   CHECK(c.calls[5].ended_reason == "voicemail");
   CHECK(c.calls[5].shape == vapidiag::RecordShape::StatusUpdate);
 }
+
+TEST_CASE("binary garbage that starts with a letter is unreadable, not text", "[reader][text]") {
+  Collect c;
+  const ReadStats s = read_text(std::string("{\"id\":\"a\",\"endedReason\":\"x\"}\nr\x16\xB9\xEF""8\x90tO\x1Fv\n"
+                                            "{\"id\":\"b\",\"endedReason\":\"y\"}\nListing calls\xE2\x80\xA6 done\n"),
+                                c);
+  CHECK(s.calls == 2);
+  CHECK(s.unreadable == 1);
+  CHECK(s.text_lines == 1);  // UTF-8 text (an ellipsis) is text
+  REQUIRE(c.bad.size() == 1);
+  CHECK(c.bad[0].pos.line == 2);
+}

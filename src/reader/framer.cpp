@@ -617,6 +617,28 @@ bool Framer::starts_text(std::uint8_t c) {
   return std::string_view("<\"-{}[],:").find(static_cast<char>(c)) == std::string_view::npos;
 }
 
+// The start of a line a person or a program printed: UTF-8 without control characters
+// (random bytes that happen to begin with a letter are binary garbage, not text). A
+// sequence cut off by the end of the sample counts as whole.
+bool Framer::looks_like_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    const std::size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+    if (n == 0) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if (i + k >= s.size()) return true;  // cut off by the sample's end
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 void Framer::start_garbage(std::uint64_t start, std::uint64_t p) {
   if (!garbage_open_) {
     garbage_open_ = true;
@@ -656,7 +678,7 @@ void Framer::flush_pending() {
     sampling_ = false;
     const std::string sample = printable_sample(reinterpret_cast<const std::uint8_t*>(garbage_sample_.data()),
                                                 garbage_sample_.size());
-    if (garbage_text_)
+    if (garbage_text_ && looks_like_text(garbage_sample_))
       h_.on_text(garbage_, garbage_lines_, sample);
     else
       bad(garbage_, fmt::format("not JSON: skipped {} line{} starting with \"{}\"", garbage_lines_,

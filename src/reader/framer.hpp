@@ -178,6 +178,7 @@ class Framer {
   }
   void start_garbage(std::uint64_t start, std::uint64_t p);
   static bool starts_text(std::uint8_t c);
+  static bool looks_like_text(std::string_view s);
   void finish_token(std::uint64_t p);
   void flush_pending();
   void close_array(std::uint64_t p);
