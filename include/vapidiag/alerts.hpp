@@ -39,6 +39,15 @@ struct AlertRule {
   std::int64_t window_ms = 5 * 60 * 1000;
 };
 
+// Resolves a rule name (a fault party, symptom, finding id, unknown-code or summary.*
+// finding, optionally qualified) into r's kind and target; false with a message and the
+// nearest name. Shared by `check --fail-on` and `serve --alert`.
+bool resolve_rule_name(std::string_view name, AlertRule* r, std::string* err);
+// Whether one call counts for a per-call rule (never for Cross): its fault, the symptom its
+// evidence points to, a finding, or an unclassified code.
+bool rule_matches_call(const AlertRule& r, const Classification& c, Symptom by_evidence,
+                       const std::vector<Finding>& findings);
+
 // Parses one rule; false with a message naming what is wrong.
 bool parse_alert_rule(std::string_view text, AlertRule* out, std::string* err);
 

@@ -48,20 +48,28 @@ std::string render_diagnosis_row(const Diagnosis& d, const DelimitedWriter& w);
 
 // ---------- a verdict (check) ----------
 
+struct CheckResult;
+
+// The verdict of `vapidiag check` (docs/formats.md, docs/schema/verdict.json).
 struct Verdict {
+  const CheckResult* result = nullptr;
   int exit_code = 0;
   std::int64_t since = kNoTime, until = kNoTime;  // the window, kNoTime when open
-  std::uint64_t calls = 0;                        // ended calls checked
-  std::uint64_t matched = 0;                      // of them, those the rule counts
-  std::string rule;                               // e.g. "fault:vapifault,providerfault"
-  double threshold = -1;                          // fraction the rate must exceed; < 0: any match fires
-  bool fired = false;
   ReadStats stats;
   std::uint64_t files = 0;
-  std::uint64_t filtered_out = 0;
   std::uint64_t duplicates = 0;
+  bool bad_input = false;  // unreadable records or inputs that count (no --ignore-bad-records)
 };
-// The JSON verdict of docs/formats.md (one line).
+// One object, one line.
 std::string render_verdict_json(const Verdict& v);
+// A line per rule that fired (code, count, share, limit, top codes with sample IDs), then
+// a summary line.
+std::string render_verdict_text(const Verdict& v);
+// GitHub Actions workflow commands: ::error per fired rule, ::warning for unreadable input.
+std::string render_verdict_github(const Verdict& v);
+// The markdown GitHub shows as the job's summary (GITHUB_STEP_SUMMARY).
+std::string render_verdict_step_summary(const Verdict& v);
+// JUnit XML: one test case per rule (and --min-calls), failed ones with their message.
+std::string render_verdict_junit(const Verdict& v);
 
 }  // namespace vapidiag

@@ -71,8 +71,9 @@ int run_summary(const SummaryOptions& o, Context& ctx);
 
 struct CheckOptions {
   LogOptions log;
-  std::string fail_on = "vapifault,providerfault,customer";
-  double max_rate = -1;
+  std::string fail_on = "failed";
+  std::vector<std::string> max_rates;  // PCT or NAME=PCT
+  std::uint64_t min_calls = 0;
   bool ignore_bad_records = false;
   bool quiet = false;
   std::string format = "text";

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <string_view>
 #include <thread>
@@ -20,8 +23,33 @@ constexpr std::uint64_t kMaxBadMessages = 100;
 std::vector<std::string> names(auto const& arr) { return {arr.begin(), arr.end()}; }
 
 // Accepts a full ISO 8601 timestamp or a bare date (midnight UTC).
+// "Now" for relative times: VAPIDIAG_NOW (ISO 8601; tests pin it), else the clock.
+std::int64_t now_ms() {
+  if (const char* pinned = std::getenv("VAPIDIAG_NOW"); pinned != nullptr && *pinned != '\0') {
+    const std::int64_t t = parse_iso8601_ms(pinned);
+    if (t != kNoTime) return t;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// ISO 8601 (a date alone is its midnight UTC), or relative to now: 30m, 24h, 7d ago; today,
+// yesterday (their midnight UTC); now.
 std::int64_t parse_time_option(const std::string& s) {
   if (s.empty()) return kNoTime;
+  constexpr std::int64_t kDay = 86400000;
+  if (s == "now") return now_ms();
+  if (s == "today" || s == "yesterday") {
+    const std::int64_t midnight = now_ms() / kDay * kDay;
+    return s == "today" ? midnight : midnight - kDay;
+  }
+  if (s.size() >= 2 && std::isdigit(static_cast<unsigned char>(s[0])) &&
+      s.find_first_not_of("0123456789") == s.size() - 1) {
+    const char unit = s.back();
+    const std::int64_t scale = unit == 'm' ? 60000 : unit == 'h' ? 3600000 : unit == 'd' ? kDay : 0;
+    const long long n = std::atoll(s.c_str());
+    if (scale && n <= 36500) return now_ms() - n * scale;
+  }
   std::int64_t t = parse_iso8601_ms(s);
   if (t == kNoTime && s.size() == 10) t = parse_iso8601_ms(s + "T00:00:00Z");
   return t;
@@ -29,18 +57,23 @@ std::int64_t parse_time_option(const std::string& s) {
 
 }  // namespace
 
-void add_filter_options(CLI::App& app, LogOptions& o) {
+void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
   app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin");
-  app.add_option("--symptom", o.symptom, "Only calls with this symptom")
-      ->check(CLI::IsMember(names(kSymptomNames)));
-  app.add_option("--fault", o.fault, "Only calls with this fault party")
-      ->check(CLI::IsMember(names(kFaultNames)));
-  app.add_option("--component", o.component, "Only calls failing in this component")
-      ->check(CLI::IsMember(names(kComponents)));
-  app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
-  app.add_option("--since", o.since, "Only calls at or after this ISO 8601 time (startedAt, else createdAt)");
-  app.add_option("--until", o.until, "Only calls before this ISO 8601 time");
-  app.add_flag("--failures", o.failures_only, "Only failed calls: fault not normal, or evidence the caller was not served");
+  if (call_filters) {
+    app.add_option("--symptom", o.symptom, "Only calls with this symptom")
+        ->check(CLI::IsMember(names(kSymptomNames)));
+    app.add_option("--fault", o.fault, "Only calls with this fault party")
+        ->check(CLI::IsMember(names(kFaultNames)));
+    app.add_option("--component", o.component, "Only calls failing in this component")
+        ->check(CLI::IsMember(names(kComponents)));
+    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
+  }
+  app.add_option("--since", o.since,
+                 "Only calls at or after this time: ISO 8601, or 24h, 7d, 30m ago, today, yesterday (UTC)");
+  app.add_option("--until", o.until, "Only calls before this time (the same forms)");
+  if (call_filters)
+    app.add_flag("--failures", o.failures_only,
+                 "Only failed calls: fault not normal, or evidence the caller was not served");
   app.add_flag("--dedupe", o.dedupe_exact,
                "One count per call id over the whole input (remembers every id: about 100 bytes a call)");
   app.add_option("--dedupe-window", o.dedupe_window_s,
@@ -86,7 +119,8 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   f.until = parse_time_option(o.until);
   if ((!o.since.empty() && f.since == kNoTime) || (!o.until.empty() && f.until == kNoTime)) {
     ctx.err.line(
-        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z");
+        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z, or 24h, 7d, "
+        "30m, today, yesterday");
     return false;
   }
   if (f.since != kNoTime && f.until != kNoTime && f.since >= f.until)
@@ -141,6 +175,7 @@ bool resolve_inputs(const LogOptions& o, Context& ctx, std::vector<std::string>*
 }
 
 void StderrEvents::on_bad_record(const BadRecord& b) {
+  if (quiet) return;
   clear_progress();
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" +
@@ -153,6 +188,7 @@ void StderrEvents::on_bad_record(const BadRecord& b) {
 }
 
 void StderrEvents::on_file_error(std::string_view file, std::string_view message) {
+  if (quiet) return;
   clear_progress();
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + std::string(st.reset()) + ": " +
@@ -160,6 +196,7 @@ void StderrEvents::on_file_error(std::string_view file, std::string_view message
 }
 
 void StderrEvents::on_record_warning(const BadRecord& b) {
+  if (quiet) return;
   clear_progress();
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" + std::to_string(b.pos.line) + ":" +
@@ -169,6 +206,7 @@ void StderrEvents::on_record_warning(const BadRecord& b) {
 
 void StderrEvents::on_text_lines(std::string_view file, std::uint64_t first_line, std::uint64_t lines,
                                  std::string_view sample) {
+  if (quiet) return;
   clear_progress();
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + ":" + std::to_string(first_line) +

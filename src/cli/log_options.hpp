@@ -13,7 +13,8 @@
 namespace vapidiag::cli {
 
 // Inputs, filters, --max-record-mb and the finding thresholds.
-void add_filter_options(CLI::App& app, LogOptions& o);
+// call_filters = false: the inputs, --since/--until and the reading options only (check).
+void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters = true);
 // -j/--jobs, defaulting to the number of cores (at most 8).
 void add_jobs_option(CLI::App& app, LogOptions& o);
 
@@ -40,6 +41,7 @@ class StderrEvents final : public LogEvents {
     if (flush_when_idle) ctx_.out.finish();
   }
   bool flush_when_idle = false;
+  bool quiet = false;  // no messages about records at all (check -q)
   void clear_progress();
 
  private:

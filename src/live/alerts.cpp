@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vapidiag/live.hpp"
+#include "vapidiag/matcher.hpp"
 #include "vapidiag/table.hpp"
 
 namespace vapidiag {
@@ -31,8 +32,10 @@ bool parse_window(std::string_view s, std::int64_t* ms) {
   return *ms >= 1000 && *ms <= 7 * 24 * 3600000LL;
 }
 
+}  // namespace
+
 // Resolves a name the way `check --fail-on` does.
-bool resolve_name(std::string_view name, AlertRule* r, std::string* err) {
+bool resolve_rule_name(std::string_view name, AlertRule* r, std::string* err) {
   std::string_view qual;
   if (const std::size_t colon = name.find(':'); colon != std::string_view::npos) {
     qual = name.substr(0, colon);
@@ -70,11 +73,23 @@ bool resolve_name(std::string_view name, AlertRule* r, std::string* err) {
     r->kind = AlertRule::Kind::UnknownCode;
     return true;
   }
-  *err = "'" + std::string(name) +
-         "' is not a fault party, symptom, finding id or unknown-code (see `vapidiag codes` and "
-         "data/findings.tsv)";
+  // The nearest names, for a "did you mean".
+  std::vector<std::string> all;
+  for (auto n : kFaultNames) all.emplace_back(n);
+  for (auto n : kSymptomNames) all.emplace_back(n);
+  for (const FindingDef& f : finding_defs()) all.emplace_back(f.id);
+  all.emplace_back("unknown-code");
+  all.emplace_back("failed");
+  std::string best;
+  int best_d = 4;
+  for (const std::string& n : all)
+    if (const int d = edit_distance(n, name); d < best_d) best_d = d, best = n;
+  *err = "'" + std::string(name) + "' is not a fault party, symptom, finding id or unknown-code" +
+         (best.empty() ? std::string(" (see `vapidiag codes` and data/findings.tsv)") : "; did you mean " + best + "?");
   return false;
 }
+
+namespace {
 
 std::string format_value(double v, bool percent) {
   char buf[48];
@@ -102,7 +117,7 @@ bool parse_alert_rule(std::string_view text, AlertRule* out, std::string* err) {
   }
   const std::size_t op = s.find('>');
   const std::string_view name = s.substr(0, op);
-  if (!resolve_name(name, &r, err)) return false;
+  if (!resolve_rule_name(name, &r, err)) return false;
   if (r.kind == AlertRule::Kind::Cross) {
     if (op != std::string_view::npos) {
       *err = "a cross-call finding fires or not: write '" + std::string(name) + "' or '" + std::string(name) +
@@ -159,22 +174,27 @@ std::string AlertEvent::to_text() const {
 AlertEngine::AlertEngine(std::vector<AlertRule> rules, const Thresholds& t)
     : rules_(std::move(rules)), thresholds_(t), states_(rules_.size()) {}
 
-bool AlertEngine::matches(const AlertRule& r, const CallDiagnosis& d) const {
+bool rule_matches_call(const AlertRule& r, const Classification& c, Symptom by_evidence,
+                       const std::vector<Finding>& findings) {
   switch (r.kind) {
     case AlertRule::Kind::Fault:
-      return d.c.fault == r.fault;
+      return c.fault == r.fault;
     case AlertRule::Kind::Symptom:
-      return d.by_evidence == r.symptom;  // what the caller experienced, as summaries count it
+      return by_evidence == r.symptom;  // what the caller experienced, as summaries count it
     case AlertRule::Kind::Finding:
-      for (const Finding& f : d.findings)
+      for (const Finding& f : findings)
         if (f.def->id == r.finding) return true;
       return false;
     case AlertRule::Kind::UnknownCode:
-      return !d.c.classified();
+      return !c.classified();
     case AlertRule::Kind::Cross:
       return false;
   }
   return false;
+}
+
+bool AlertEngine::matches(const AlertRule& r, const CallDiagnosis& d) const {
+  return rule_matches_call(r, d.c, d.by_evidence, d.findings);
 }
 
 void AlertEngine::add_call(const CallRecord& rec, const CallDiagnosis& d, std::int64_t now_ms) {

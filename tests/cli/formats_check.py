@@ -324,28 +324,34 @@ def check_summary(args, label, calls):
 # ---------- verdict: check ----------
 
 def check_check(args, label, summary):
-    for parties in ("vapifault", "vapifault,providerfault,customer", "normal", "unknown"):
-        matched = sum(summary["by_fault"][p]["calls"] for p in parties.split(","))
-        _, rc = run("check", *args, "--fail-on", parties, ok=(0, 1))
-        same(f"check {label} --fail-on {parties}: exit code against the summary", rc, 1 if matched else 0)
-        out, rc_json = run("check", *args, "--fail-on", parties, "--format", "json", ok=(0, 1))
+    calls = summary["calls"]
+    count = {"failed": summary["failures"]}
+    for f in summary["by_fault"]:
+        count["fault:" + f] = summary["by_fault"][f]["calls"]
+    for names in ("vapifault", "vapifault,providerfault,customer", "normal", "fault:unknown", "failed"):
+        rules = ["failed" if n == "failed" else "fault:" + n.split(":")[-1] for n in names.split(",")]
+        matched = [count[r] for r in rules]
+        _, rc = run("check", *args, "--fail-on", names, ok=(0, 1))
+        same(f"check {label} --fail-on {names}: exit code against the summary", rc, 1 if any(matched) else 0)
+        out, rc_json = run("check", *args, "--fail-on", names, "--format", "json", ok=(0, 1))
         v = json.loads(out)
-        same(f"check {label} --fail-on {parties}: json exit code", (v["exit_code"], rc_json), (rc, rc))
-        same(f"check {label} --fail-on {parties}: json status", v["status"], "fail" if rc else "pass")
-        same(f"check {label} --fail-on {parties}: json counts", (v["calls"], v["matched"]), (summary["calls"], matched))
-        same(f"check {label} --fail-on {parties}: json rate", v["rate"],
-             round(matched / summary["calls"], 6) if summary["calls"] else 0)
+        same(f"check {label} --fail-on {names}: json exit code", (v["exit_code"], rc_json), (rc, rc))
+        same(f"check {label} --fail-on {names}: json status", v["status"], "fail" if rc else "pass")
+        same(f"check {label} --fail-on {names}: json calls", v["calls"], calls)
+        same(f"check {label} --fail-on {names}: json rules", [(r["name"], r["matched"], r["fired"]) for r in v["rules"]],
+             [(r, m, m > 0) for r, m in zip(rules, matched)])
+        same(f"check {label} --fail-on {names}: json values", [r["value"] for r in v["rules"]],
+             [round(m / calls, 6) if calls else 0 for m in matched])
         # A verdict's inputs are a summary's, less the run identity (a verdict is no summary).
-        same(f"check {label} --fail-on {parties}: json inputs", v["inputs"],
+        same(f"check {label} --fail-on {names}: json inputs", v["inputs"],
              {k: x for k, x in summary["inputs"].items() if k != "run_ids"})
-        same(f"check {label} --fail-on {parties}: json rule fired", v["rules"][0]["fired"], bool(rc))
-        if summary["calls"]:
-            rate = matched / summary["calls"] * 100
-            _, rc = run("check", *args, "--fail-on", parties, "--max-rate", f"{min(100.0, rate + 1e-4):.6f}", ok=(0, 1))
-            same(f"check {label} --fail-on {parties} --max-rate just above the rate", rc, 0)
-            if matched:
-                _, rc = run("check", *args, "--fail-on", parties, "--max-rate", f"{rate - 1e-4:.6f}", ok=(0, 1))
-                same(f"check {label} --fail-on {parties} --max-rate just below the rate", rc, 1)
+        if calls:
+            top = max(matched) / calls * 100
+            _, rc = run("check", *args, "--fail-on", names, "--max-rate", f"{min(100.0, top + 1e-4):.6f}", ok=(0, 1))
+            same(f"check {label} --fail-on {names} --max-rate just above the highest rate", rc, 0)
+            if max(matched):
+                _, rc = run("check", *args, "--fail-on", names, "--max-rate", f"{top - 1e-4:.6f}", ok=(0, 1))
+                same(f"check {label} --fail-on {names} --max-rate just below the highest rate", rc, 1)
 
 
 def main():
