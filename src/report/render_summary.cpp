@@ -276,8 +276,8 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
     put(out, std::string(st.dim()) + render_row(t.header, true) + std::string(st.reset()));
     for (std::size_t ri = 0; ri < t.rows.size(); ++ri) {
       std::string line = render_row(t.rows[ri], false);
-      line = fit(std::move(line), line.size() - t.rows[ri].back().size(), o.width,
-                 o.bars && ri < t.bars.size() ? 22 : 0);
+      const std::size_t last = line.size() - t.rows[ri].back().size();  // before the move below
+      line = fit(std::move(line), last, o.width, o.bars && ri < t.bars.size() ? 22 : 0);
       if (o.bars && ri < t.bars.size())
         line += "  " + std::string(st.cyan()) + bar(t.bars[ri].first, t.bars[ri].second, 20) +
                 std::string(st.reset());

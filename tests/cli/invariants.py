@@ -379,8 +379,8 @@ def webhook_log(calls_path, out_path):
     ids = set()
     with open(out_path, "w") as f:
         for i, c in enumerate(calls):
-            if "endedReason" not in c or not c.get("id"):
-                continue
+            if not isinstance(c.get("endedReason"), str) or not c.get("id"):
+                continue  # not an ended call (or one that can't be told apart)
             ids.add(c["id"])
             t += 1000
             snap = {"id": c["id"], "type": c.get("type"), "status": "queued"}
