@@ -38,6 +38,13 @@ Colour: on a terminal only; NO_COLOR or --color never turns it off.
 int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   cli::Context ctx{env, cli::Output(env.out), cli::Output(env.err), {}, {}};
 
+  // `vapidiag help [COMMAND]` is `vapidiag [COMMAND] --help`.
+  std::vector<std::string> argv_help;
+  if (!args.empty() && args[0] == "help") {
+    if (args.size() > 1) argv_help.push_back(args[1]);
+    argv_help.emplace_back("--help");
+    return run_cli(argv_help, env);
+  }
   // A first word that is not an option must be a command: catch typos before CLI11.
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
     bool known = false;
@@ -62,7 +69,7 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
       "vapidiag: diagnose Vapi call endings offline: what the caller experienced, whose fault it was, "
       "and what to do.",
       "vapidiag"};
-  app.set_version_flag("--version", std::string(VAPIDIAG_VERSION));
+  app.set_version_flag("-V,--version", std::string(VAPIDIAG_VERSION));
   app.add_option("--color", ctx.color, "Colour: auto (terminal only, off with NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
@@ -99,8 +106,25 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
       return ctx.out.finish() ? kExitOk : kExitOutput;
     }
     std::string where;
-    for (CLI::App* sub : app.get_subcommands()) where = " " + sub->get_name();
-    ctx.err.line("vapidiag" + where + ": " + e.what());
+    CLI::App* in = &app;
+    for (CLI::App* sub : app.get_subcommands()) where = " " + sub->get_name(), in = sub;
+    std::string msg = e.what();
+    // A mistyped flag: name the nearest one, as for a mistyped command.
+    for (const std::string& a : args) {
+      if (a.size() < 3 || a.compare(0, 2, "--") != 0) continue;
+      const std::string flag = a.substr(2, a.find('=') - 2);
+      if (msg.find(a) == std::string::npos && msg.find("--" + flag) == std::string::npos) continue;
+      std::string best;
+      int best_d = 3;
+      for (const CLI::Option* opt : in->get_options())
+        for (const std::string& l : opt->get_lnames())
+          if (const int d = edit_distance(flag, l); d > 0 && d < best_d) best_d = d, best = l;
+      if (!best.empty()) {
+        msg += "; did you mean --" + best + "?";
+        break;
+      }
+    }
+    ctx.err.line("vapidiag" + where + ": " + msg);
     ctx.err.line("Run 'vapidiag" + where + " --help' for usage.");
     ctx.err.finish();
     return kExitUsage;
