@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cctype>
 #include <deque>
@@ -85,7 +86,7 @@ class WorkerSink final : public RecordSink {
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
     if (dedupe_) {
       released_.clear();
-      const CallDeduper::Verdict v = dedupe_->offer(rec, pos, file_, released_);
+      const CallDeduper::Verdict v = dedupe_->offer(rec, pos, file_, released_, wall_now());
       for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
       if (v != CallDeduper::Verdict::Count) return;  // held, or merged into a call counted before
     }
@@ -149,7 +150,19 @@ class WorkerSink final : public RecordSink {
   }
   bool stop_requested() const override { return events_ && events_->stop_requested(); }
   void on_input_idle() override {
+    // A live input paused: held status-updates whose window passed on the wall clock count now.
+    if (dedupe_) {
+      released_.clear();
+      dedupe_->release_before_wall(wall_now() - dedupe_->window_ms(), released_);
+      for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
+      released_.clear();
+    }
     if (events_) events_->on_input_idle();
+  }
+  static std::int64_t wall_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   std::vector<Deferred> deferred, deferred_file_errors, deferred_warnings;

@@ -34,6 +34,9 @@ class PrefixSource final : public Source {
   }
   std::uint64_t size_hint() const override { return inner_->size_hint(); }
   bool would_block() const override { return pos_ >= prefix_.size() && inner_->would_block(); }
+  bool wait_readable(int timeout_ms) const override {
+    return pos_ < prefix_.size() || inner_->wait_readable(timeout_ms);
+  }
 
  private:
   std::unique_ptr<Source> inner_;

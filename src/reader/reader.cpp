@@ -68,6 +68,11 @@ class FdSource final : public Source {
     pollfd p{fd_, POLLIN, 0};
     return ::poll(&p, 1, 0) == 0;
   }
+  bool wait_readable(int timeout_ms) const override {
+    if (!live_) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, timeout_ms) != 0;
+  }
   std::ptrdiff_t read(std::uint8_t* dst, std::size_t n, std::string& err) override {
     for (;;) {
       const ssize_t r = ::read(fd_, dst, n);
@@ -411,7 +416,11 @@ void Reader::frame_all(Source& src) {
     if (fed) compact(framer_.keep_from(offset_ + len_));
     // Everything read so far is handed on before waiting for more of a live input, so
     // that results of `tail -f log | vapidiag diagnose` appear as their lines arrive.
-    if (fed && !pipelined_ && src.would_block()) sink_.on_input_idle();
+    // While it stays quiet, the sink hears so every second (held records time out).
+    if (fed && !pipelined_ && src.would_block()) {
+      sink_.on_input_idle();
+      while (!src.wait_readable(1000) && !sink_.stop_requested()) sink_.on_input_idle();
+    }
     reserve(len_ + chunk_ + kPadding);
     const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {

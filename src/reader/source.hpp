@@ -20,6 +20,9 @@ class Source {
   virtual std::uint64_t size_hint() const { return 0; }
   // A live input (pipe, terminal, socket) with nothing to read right now: read() would wait.
   virtual bool would_block() const { return false; }
+  // Waits up to timeout_ms for a live input to have something to read; true when it has
+  // (or when it is not live: then read() does not wait for long).
+  virtual bool wait_readable(int /*timeout_ms*/) const { return true; }
 };
 
 enum class Compression : std::uint8_t { None, Gzip, Zstd };

@@ -59,6 +59,33 @@ def run(args, label):
               (label, len(latencies), 1000 * max(latencies), 1000 * sorted(latencies)[len(latencies) // 2]))
 
 
+def held_status_update():
+    """An ended status-update whose report never comes is held (one call, one count), then
+    counts when its window passes on the wall clock, while the pipe stays open."""
+    global failures
+    p = subprocess.Popen([vapidiag, "diagnose", "--format", "ndjson", "--dedupe-window", "1"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    msg = {"message": {"type": "status-update", "status": "ended", "endedReason": "customer-busy",
+                       "timestamp": 1719700000000, "call": {"id": "held-1"}}}
+    sent = time.monotonic()
+    p.stdin.write((json.dumps(msg) + "\n").encode())
+    p.stdin.flush()
+    ready = select.select([p.stdout], [], [], 4.0)[0]
+    out = os.read(p.stdout.fileno(), 65536) if ready else b""
+    waited = time.monotonic() - sent
+    if b"held-1" not in out:
+        print("FAIL [held]: the held status-update did not come out within 4 s of its line")
+        failures += 1
+    elif waited < 0.9:
+        print("FAIL [held]: the status-update came out after %.2f s, before its 1 s window" % waited)
+        failures += 1
+    else:
+        print("held status-update: out after %.2f s (window 1 s, checked every second)" % waited)
+    p.stdin.close()
+    p.wait(timeout=10)
+
+
+held_status_update()
 run(["--format", "ndjson"], "ndjson")
 run([], "text")
 run(["--format", "csv", "--line-buffered"], "csv --line-buffered")
