@@ -5,7 +5,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -31,7 +33,9 @@ Exit status (every command): 0 ok; 1 found: an unknown code (explain) or failed
 calls (check); 2 usage error; 3 unreadable input; 4 output could not be written.
 When several apply, the first of 2, 4, 1, 3, 0. Formats: docs/formats.md.
 Colour: on a terminal only; NO_COLOR or --color never turns it off.
-`vapidiag COMMAND --help` shows each command's options.)";
+`vapidiag COMMAND --help` shows each command's options. `vapidiag serve ...` runs
+vapidiag-serve, the webhook receiver (its own program, so that the quick commands never
+load HTTP and TLS libraries): `vapidiag serve --help`.)";
 
 }  // namespace
 
@@ -157,7 +161,33 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   return rc;
 }
 
+namespace {
+
+// `vapidiag serve ARGS` runs vapidiag-serve ARGS, as git runs its git-* programs: the one
+// beside this executable, else the one on PATH. Returns only when it could not be run.
+int exec_serve(int argc, char** argv) {
+  std::vector<char*> args;
+  std::string name = "vapidiag-serve";
+  args.push_back(name.data());
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string beside(self, static_cast<std::size_t>(n));
+    beside = beside.substr(0, beside.rfind('/') + 1) + name;
+    ::execv(beside.c_str(), args.data());
+  }
+  ::execvp(name.c_str(), args.data());
+  std::fprintf(stderr, "vapidiag: serve: cannot run vapidiag-serve (%s): install it beside vapidiag or on PATH\n",
+               std::strerror(errno));
+  return kExitUsage;
+}
+
+}  // namespace
+
 int main_with_args(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "serve") return exec_serve(argc, argv);
   // A closed output pipe shows up as EPIPE on write, which we handle by stopping quietly.
   std::signal(SIGPIPE, SIG_IGN);
   CliEnv env;
