@@ -30,7 +30,8 @@ rc=0; "$SERVE" --log "$WORK/no/such/dir/x.ndjson" 2>"$WORK/err" || rc=$?
 [ "$rc" = 4 ] || fail "unopenable log: exit $rc, expected 4"
 
 # `vapidiag serve` runs vapidiag-serve (the one beside it).
-"$VAPIDIAG" serve --help | grep -q '^Usage: vapidiag-serve' || fail "vapidiag serve does not run vapidiag-serve"
+"$VAPIDIAG" serve --help >"$WORK/serve-help" 2>&1
+grep -q '^Usage: vapidiag-serve' "$WORK/serve-help" || fail "vapidiag serve does not run vapidiag-serve"
 
 # --- one server with all three secrets --------------------------------------------------
 printf 'bearer-token-1\n' >"$WORK/bearer"
