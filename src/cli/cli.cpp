@@ -89,7 +89,7 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   cli::CheckOptions check_opts;
   cli::setup_diagnose(*app.add_subcommand("diagnose", "Diagnose each ended call in call logs"), diag_opts);
   cli::setup_summary(*app.add_subcommand("summary", "Summarise call logs"), sum_opts);
-  cli::setup_check(*app.add_subcommand("check", "Exit non-zero when calls failed (scripts, CI)"), check_opts);
+  cli::setup_check(*app.add_subcommand("check", "Rules over the calls: a verdict and an exit status for CI and cron"), check_opts);
   for (CLI::App* sub : app.get_subcommands({}))
     sub->add_option("--color", ctx.color, "Colour: auto, always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
