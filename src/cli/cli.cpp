@@ -17,7 +17,58 @@
 namespace vapidiag {
 namespace {
 
-constexpr const char* kCommands[] = {"explain", "codes", "diagnose", "summary", "check"};
+constexpr const char* kCommands[] = {"explain", "codes", "diagnose", "summary", "check", "completions"};
+
+// Shell completion scripts, written from the CLI definition itself: the commands and each
+// command's long and short options.
+std::string completions(const CLI::App& app, const std::string& shell) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> cmds;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    std::vector<std::string> flags;
+    for (const CLI::Option* o : sub->get_options()) {
+      for (const std::string& l : o->get_lnames()) flags.push_back("--" + l);
+      for (const std::string& s : o->get_snames()) flags.push_back("-" + s);
+    }
+    cmds.emplace_back(sub->get_name(), flags);
+  }
+  cmds.emplace_back("serve", std::vector<std::string>{"--help"});
+  std::string names;
+  for (const auto& [n, f] : cmds) names += n + " ";
+  names += "help --help --version";
+  std::string out;
+  if (shell == "fish") {
+    out = "# fish completion for vapidiag (vapidiag completions fish)\ncomplete -c vapidiag -f\n";
+    for (const auto& [n, flags] : cmds) {
+      out += "complete -c vapidiag -n __fish_use_subcommand -a " + n + "\n";
+      for (const std::string& f : flags) {
+        if (f.starts_with("--"))
+          out += "complete -c vapidiag -n '__fish_seen_subcommand_from " + n + "' -l " + f.substr(2) + "\n";
+        else
+          out += "complete -c vapidiag -n '__fish_seen_subcommand_from " + n + "' -s " + f.substr(1) + "\n";
+      }
+      if (n != "explain" && n != "codes" && n != "completions" && n != "serve")
+        out += "complete -c vapidiag -n '__fish_seen_subcommand_from " + n + "' -F\n";
+    }
+    return out;
+  }
+  // bash, and zsh through bashcompinit.
+  out = shell == "zsh" ? "#compdef vapidiag\n# zsh completion for vapidiag (vapidiag completions zsh)\n"
+                         "autoload -U +X bashcompinit && bashcompinit\n"
+                       : "# bash completion for vapidiag (vapidiag completions bash)\n";
+  out += "_vapidiag() {\n  local cur=${COMP_WORDS[COMP_CWORD]} opts\n  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+         "    COMPREPLY=($(compgen -W \"" + names + "\" -- \"$cur\"))\n    return\n  fi\n"
+         "  case \"${COMP_WORDS[1]}\" in\n";
+  for (const auto& [n, flags] : cmds) {
+    out += "    " + n + ") opts=\"";
+    for (std::size_t i = 0; i < flags.size(); ++i) out += (i ? " " : "") + flags[i];
+    out += "\" ;;\n";
+  }
+  out += "    help) COMPREPLY=($(compgen -W \"" + names + "\" -- \"$cur\")); return ;;\n"
+         "    *) opts=\"\" ;;\n  esac\n"
+         "  if [[ $cur == -* ]]; then\n    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n  else\n"
+         "    COMPREPLY=($(compgen -f -- \"$cur\"))\n  fi\n}\ncomplete -F _vapidiag vapidiag\n";
+  return out;
+}
 
 constexpr const char* kTopFooter =
     R"(Input: Vapi call JSON (GET /call arrays, single calls, NDJSON, {"results": ...}
@@ -90,6 +141,13 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   cli::setup_diagnose(*app.add_subcommand("diagnose", "Diagnose each ended call in call logs"), diag_opts);
   cli::setup_summary(*app.add_subcommand("summary", "Summarise call logs"), sum_opts);
   cli::setup_check(*app.add_subcommand("check", "Rules over the calls: a verdict and an exit status for CI and cron"), check_opts);
+  std::string shell;
+  CLI::App* comp = app.add_subcommand("completions", "Print a shell completion script (bash, zsh, fish)");
+  comp->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  comp->footer(R"(Examples:
+  vapidiag completions bash > /etc/bash_completion.d/vapidiag
+  vapidiag completions zsh > "${fpath[1]}/_vapidiag"
+  vapidiag completions fish > ~/.config/fish/completions/vapidiag.fish)");
   for (CLI::App* sub : app.get_subcommands({}))
     sub->add_option("--color", ctx.color, "Colour: auto, always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -151,6 +209,8 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
     rc = cli::run_summary(sum_opts, ctx);
   else if (name == "check")
     rc = cli::run_check(check_opts, ctx);
+  else if (name == "completions")
+    ctx.out.write(completions(app, shell));
 
   // Exit codes: when several apply, the first of 2, 4, 1, 3, 0 (docs/formats.md).
   if (!ctx.out.finish()) {
