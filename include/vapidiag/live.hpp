@@ -86,7 +86,8 @@ class LiveTally {
 
   // The one place a message the log now holds is counted: stats of its line and, when
   // it is an ended call, the call and its diagnosis. Call it in log order.
-  void add_logged(const ReadMessage& m, const CallDiagnosis* d);
+  // Returns whether this message's call counted now (false: held, or a duplicate).
+  bool add_logged(const ReadMessage& m, const CallDiagnosis* d);
   void add_log_file();                            // a log file was opened (start, reopen)
   void add_message(std::string_view type_label);  // every accepted server message, by type
   void add_rejection(Rejection r);

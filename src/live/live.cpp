@@ -121,10 +121,10 @@ std::int64_t wall_ms() {
 }
 }  // namespace
 
-void LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
+bool LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
   std::lock_guard lock(mu_);
   summary_.add_read_stats(m.stats, 0);
-  if (!d) return;
+  if (!d) return false;
   const std::int64_t now = wall_ms();
   release_locked(now);
   released_.clear();
@@ -137,6 +137,7 @@ void LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
   released_.clear();
   if (v == CallDeduper::Verdict::Count) count(m.rec, *d);
   summary_.duplicates = dedupe_.duplicates();
+  return v == CallDeduper::Verdict::Count;
 }
 
 void LiveTally::release_due(std::int64_t now_ms) const {

@@ -129,14 +129,16 @@ void Receiver::webhook(const httplib::Request& req, httplib::Response& res) {
       if (call) diagnose_call(m.rec, o_.thresholds, d);
       line += '\n';
       std::string err;
+      bool counted = false;
       const std::uint64_t ticket = log_.append(
-          line, [&] { tally_.add_logged(m, call ? &d : nullptr); }, &err);
+          line, [&] { counted = tally_.add_logged(m, call ? &d : nullptr); }, &err);
       if (!ticket || !log_.wait_durable(ticket)) {
         tally_.add_log_error();
         return reject(res, Rejection::StorageError, 500, "the report could not be stored");
       }
       tally_.add_message(message_type_label(probe.type));
-      if (call && on_call) on_call(m.rec, d);
+      // Alert rules see each call once, when it counts (not a duplicate, not a held status-update).
+      if (call && counted && on_call) on_call(m.rec, d);
       plain(res, 200, "stored");
       return;
     }
