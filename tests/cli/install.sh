@@ -8,9 +8,15 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in bin/vapidiag bin/vapidiag-serve include/vapidiag/logs.hpp lib/cmake/vapidiag/vapidiagConfig.cmake; do
+for f in bin/vapidiag bin/vapidiag-serve include/vapidiag/logs.hpp lib/cmake/vapidiag/vapidiagConfig.cmake \
+  share/bash-completion/completions/vapidiag share/zsh/site-functions/_vapidiag \
+  share/fish/vendor_completions.d/vapidiag.fish; do
   [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
+# The man page, when this build wrote one (help2man present).
+if [ -e "$build/vapidiag.1" ]; then
+  [ -e "$tmp/prefix/share/man/man1/vapidiag.1" ] || { echo "not installed: the man page"; exit 1; }
+fi
 cmake -S "$root/examples" -B "$tmp/example" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
 cmake --build "$tmp/example" >/dev/null
 sample=$root/data/samples/calls.json
