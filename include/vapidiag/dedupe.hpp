@@ -75,6 +75,9 @@ class CallDeduper {
   };
   bool passed(std::int64_t time, std::uint64_t seq) const;
   void release_due(std::vector<Held>& released);
+  // Releases held records from the front while due(record) says so (dropped ones go).
+  template <typename Due>
+  void release_while(Due due, std::vector<Held>& released);
   void forget_old();
 
   DedupeOptions o_;

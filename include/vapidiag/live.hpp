@@ -112,6 +112,7 @@ class LiveTally {
  private:
   void count(const CallRecord& rec, const CallDiagnosis& d) const;  // mu_ held
   void release_locked(std::int64_t now_ms) const;                  // mu_ held
+  void count_released() const;                                     // mu_ held; empties released_
 
   mutable std::mutex mu_;
   Thresholds thresholds_;

@@ -107,6 +107,10 @@ struct LogResult {
 LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, CallSink& calls,
                     LogEvents& events);
 
+// Adds a run's accounting (read stats, inputs, calls filtered out, duplicates) to the
+// summary of its calls: what summarize_logs and check do after read_logs.
+void add_run_result(Summary& s, const LogResult& r);
+
 // read_logs into one Summary (per-worker summaries merged in input order, so the result
 // equals one sequential run), with the read stats and file count added.
 Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, LogEvents& events,

@@ -127,14 +127,8 @@ bool LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
   if (!d) return false;
   const std::int64_t now = wall_ms();
   release_locked(now);
-  released_.clear();
   const CallDeduper::Verdict v = dedupe_.offer(m.rec, RecordPos{}, "", released_, now);
-  for (CallDeduper::Held& h : released_) {
-    CallDiagnosis hd;
-    diagnose_call(h.rec, thresholds_, hd);
-    count(h.rec, hd);
-  }
-  released_.clear();
+  count_released();
   if (v == CallDeduper::Verdict::Count) count(m.rec, *d);
   summary_.duplicates = dedupe_.duplicates();
   return v == CallDeduper::Verdict::Count;
@@ -146,8 +140,12 @@ void LiveTally::release_due(std::int64_t now_ms) const {
 }
 
 void LiveTally::release_locked(std::int64_t now_ms) const {
-  released_.clear();
   dedupe_.release_before_wall(now_ms - dedupe_.window_ms(), released_);
+  count_released();
+}
+
+void LiveTally::count_released() const {
+  // A held record was kept without its diagnosis (it is a copy): diagnose it now.
   for (CallDeduper::Held& h : released_) {
     CallDiagnosis hd;
     diagnose_call(h.rec, thresholds_, hd);

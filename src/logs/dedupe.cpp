@@ -10,23 +10,26 @@ bool CallDeduper::passed(std::int64_t time, std::uint64_t seq) const {
   return seq_ - seq > o_.window_records;
 }
 
-void CallDeduper::release_due(std::vector<Held>& released) {
+template <typename Due>
+void CallDeduper::release_while(Due due, std::vector<Held>& released) {
   while (!held_.empty()) {
     Held& h = held_.front();
-    if (h.dropped) {  // its report came: a duplicate, counted as one when the report arrived
-      held_.pop_front();
-      continue;
+    if (!h.dropped) {  // dropped: its report came, and counted as the call when it arrived
+      if (!due(h)) break;
+      if (auto it = calls_.find(h.rec.id); it != calls_.end()) {
+        // Counted now: remembered for a window from now, so that a late report merges into it.
+        it->second.counted = true;
+        it->second.time = clock_;
+        it->second.seq = seq_;
+      }
+      released.push_back(std::move(h));
     }
-    if (!passed(h.time, h.seq)) break;
-    if (auto it = calls_.find(h.rec.id); it != calls_.end()) {
-      // Counted now: remembered for a window from now, so that a late report merges into it.
-      it->second.counted = true;
-      it->second.time = clock_;
-      it->second.seq = seq_;
-    }
-    released.push_back(std::move(h));
     held_.pop_front();
   }
+}
+
+void CallDeduper::release_due(std::vector<Held>& released) {
+  release_while([this](const Held& h) { return passed(h.time, h.seq); }, released);
 }
 
 void CallDeduper::forget_old() {
@@ -85,28 +88,11 @@ CallDeduper::Verdict CallDeduper::offer(const CallRecord& rec, const RecordPos& 
 }
 
 void CallDeduper::release_before_wall(std::int64_t wall_deadline, std::vector<Held>& released) {
-  while (!held_.empty()) {
-    Held& h = held_.front();
-    if (!h.dropped) {
-      if (h.wall == kNoTime || h.wall >= wall_deadline) break;
-      if (auto it = calls_.find(h.rec.id); it != calls_.end()) {
-        it->second.counted = true;
-        it->second.time = clock_;
-        it->second.seq = seq_;
-      }
-      released.push_back(std::move(h));
-    }
-    held_.pop_front();
-  }
+  release_while([wall_deadline](const Held& h) { return h.wall != kNoTime && h.wall < wall_deadline; }, released);
 }
 
 void CallDeduper::release_all(std::vector<Held>& released) {
-  for (Held& h : held_) {
-    if (h.dropped) continue;
-    if (auto it = calls_.find(h.rec.id); it != calls_.end()) it->second.counted = true;
-    released.push_back(std::move(h));
-  }
-  held_.clear();
+  release_while([](const Held&) { return true; }, released);
 }
 
 }  // namespace vapidiag

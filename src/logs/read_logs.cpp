@@ -85,9 +85,10 @@ class WorkerSink final : public RecordSink {
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
     if (dedupe_) {
-      released_.clear();
-      const CallDeduper::Verdict v = dedupe_->offer(rec, pos, file_, released_, wall_now());
-      for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
+      // Only a held status-update needs its arrival time (not a clock read per call).
+      const std::int64_t wall = rec.shape == RecordShape::StatusUpdate ? wall_now() : kNoTime;
+      const CallDeduper::Verdict v = dedupe_->offer(rec, pos, file_, released_, wall);
+      process_released();
       if (v != CallDeduper::Verdict::Count) return;  // held, or merged into a call counted before
     }
     process(rec, pos, file_);
@@ -95,10 +96,8 @@ class WorkerSink final : public RecordSink {
   // The held status-updates count now: the run (or this worker's range) ended.
   void release_held() {
     if (!dedupe_) return;
-    released_.clear();
     dedupe_->release_all(released_);
-    for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
-    released_.clear();
+    process_released();
   }
   std::uint64_t duplicates() const { return dedupe_ ? dedupe_->duplicates() : 0; }
 
@@ -152,10 +151,8 @@ class WorkerSink final : public RecordSink {
   void on_input_idle() override {
     // A live input paused: held status-updates whose window passed on the wall clock count now.
     if (dedupe_) {
-      released_.clear();
       dedupe_->release_before_wall(wall_now() - dedupe_->window_ms(), released_);
-      for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
-      released_.clear();
+      process_released();
     }
     if (events_) events_->on_input_idle();
   }
@@ -181,7 +178,12 @@ class WorkerSink final : public RecordSink {
   std::vector<Finding> findings_;
   std::string_view file_;
   std::optional<CallDeduper> dedupe_;
-  std::vector<CallDeduper::Held> released_;
+  std::vector<CallDeduper::Held> released_;  // what the deduper let go, processed at once
+
+  void process_released() {
+    for (CallDeduper::Held& h : released_) process(h.rec, h.pos, h.file);
+    released_.clear();
+  }
 };
 
 // Byte ranges for reading one file on several threads, or a single range when the
@@ -402,15 +404,19 @@ class SummarySink final : public CallSink {
 
 }  // namespace
 
+void add_run_result(Summary& s, const LogResult& r) {
+  s.add_read_stats(r.stats, r.files);
+  s.filtered_out += r.filtered_out;
+  s.duplicates += r.duplicates;
+}
+
 Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, LogEvents& events,
                        LogResult* result) {
   const std::size_t jobs = std::max<std::size_t>(1, opts.jobs);
   SummarySink sink(jobs, static_cast<std::int64_t>(opts.thresholds.get("burst-window-s") * 1000));
   const LogResult r = read_logs(inputs, opts, sink, events);
   sink.on_workers_joined();
-  sink.total.add_read_stats(r.stats, r.files);
-  sink.total.filtered_out += r.filtered_out;
-  sink.total.duplicates += r.duplicates;
+  add_run_result(sink.total, r);
   if (result) *result = r;
   return std::move(sink.total);
 }

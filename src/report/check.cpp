@@ -172,9 +172,7 @@ CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string
   CheckSink sink(spec, jobs, static_cast<std::int64_t>(o.thresholds.get("burst-window-s") * 1000));
   const LogResult r = read_logs(inputs, o, sink, events);
   sink.on_workers_joined();
-  sink.total.add_read_stats(r.stats, r.files);
-  sink.total.filtered_out += r.filtered_out;
-  sink.total.duplicates += r.duplicates;
+  add_run_result(sink.total, r);
   if (result) *result = r;
 
   CheckResult out;

@@ -101,8 +101,7 @@ std::string headline(const Summary& s, std::uint64_t filtered_out) {
 
 std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& o) {
   std::vector<Table> out;
-  std::uint64_t shown = 0;
-  for (auto n : s.by_fault) shown += n;
+  const std::uint64_t shown = s.calls();
   {
     Table t{"By symptom (what the caller experienced)", {"symptom", "calls", "share"}, {}, {}, {}};
     for (std::size_t i = 0; i < s.by_symptom.size(); ++i) {
