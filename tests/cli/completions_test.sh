@@ -15,8 +15,11 @@ COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _vapidiag; printf "%s\n" "${COMPREPLY
 [ "$(complete_words vapidiag su)" = summary ] || fail "bash: 'su' does not complete to summary"
 [ "$(complete_words vapidiag summary --failu)" = --failures ] || fail "bash: summary --failu"
 [ "$(complete_words vapidiag check --min)" = --min-calls ] || fail "bash: check --min"
-complete_words vapidiag diagnose --line | grep -qx -- --line-buffered || fail "bash: diagnose --line"
-complete_words vapidiag c | grep -qx check || fail "bash: 'c' does not offer check"
+# Whole outputs, not piped into grep -q (an early exit would break the pipe under pipefail).
+got=$(complete_words vapidiag diagnose --line)
+grep -qx -- --line-buffered <<<"$got" || fail "bash: diagnose --line"
+got=$(complete_words vapidiag c)
+grep -qx check <<<"$got" || fail "bash: 'c' does not offer check"
 for shell in zsh fish; do
   out=$("$bin" completions "$shell") || fail "completions $shell"
   for cmd in explain codes diagnose summary check; do
