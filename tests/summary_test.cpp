@@ -129,6 +129,30 @@ TEST_CASE("a table past its key limit keeps the same keys whatever the order and
   CHECK(merged.to_json() == forward.to_json());
 }
 
+TEST_CASE("a summary with more failure windows than a table keeps writes and reads back", "[summary]") {
+  // Failures a minute apart over weeks: more (code, window) buckets than the table keeps,
+  // so some go under (other), which has no window. Writing it once threw std::stoll's
+  // invalid_argument and aborted `summary --format json` on large logs.
+  const std::size_t n = Summary::kMaxKeys + 2000;
+  Summary s;
+  for (std::size_t i = 0; i < n; ++i) {
+    CallRecord r;
+    r.id = "call-" + std::to_string(i);
+    r.has_ended_reason = true;
+    r.ended_reason = "pipeline-error-openai-llm-failed";
+    r.started_at = 1719700000000 + static_cast<std::int64_t>(i) * 120000;
+    s.add_call(r, classify(r.ended_reason));
+  }
+  REQUIRE(s.failure_buckets.count("(other)") == 1);
+  std::string json;
+  REQUIRE_NOTHROW(json = s.to_json());
+  Summary back;
+  std::string err;
+  REQUIRE(Summary::from_json(json, &back, &err));
+  CHECK(back.failure_buckets == s.failure_buckets);
+  CHECK(back.to_json() == json);
+}
+
 TEST_CASE("summary counts add up", "[summary]") {
   const auto calls = make_calls(1000, 11);
   const Summary s = run(calls, 0, calls.size());

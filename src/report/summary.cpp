@@ -345,6 +345,10 @@ std::string Summary::to_json(const Thresholds& th) const {
   Json fb = Json::array();
   for (const auto& [k, v] : failure_buckets) {
     const std::size_t tab = k.find('\t');
+    if (tab == std::string::npos) {  // (other): buckets past the table's cap
+      fb.push_back(Json{{"code", k}, {"bucket", nullptr}, {"calls", v}});
+      continue;
+    }
     fb.push_back(Json{{"code", k.substr(0, tab)}, {"bucket", std::stoll(k.substr(tab + 1))}, {"calls", v}});
   }
   j["failure_buckets"] = fb;
@@ -419,9 +423,13 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
       cc.calls = c.at("calls").get<std::uint64_t>();
       for (const Json& id : c.at("sample_ids")) cc.add_sample(id.get<std::string>());
     }
+    // "(other)", the keys past a table's cap, has no second part.
+    auto composite = [](std::string first, const std::string& second) {
+      return first == kOther && second.empty() ? first : first + "\t" + second;
+    };
     for (const Json& p : j.at("provider_failures"))
-      s.provider_components[p.at("provider").get<std::string>() + "\t" +
-                            p.at("component").get<std::string>()] = p.at("calls").get<std::uint64_t>();
+      s.provider_components[composite(p.at("provider").get<std::string>(), p.at("component").get<std::string>())] =
+          p.at("calls").get<std::uint64_t>();
     auto read_pairs = [](const Json& a, const char* key, std::map<std::string, CountPair, std::less<>>& m) {
       for (const Json& e : a)
         m[e.at(key).get<std::string>()] = {e.at("calls").get<std::uint64_t>(),
@@ -447,8 +455,9 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     }
     s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
     for (const Json& b : j.at("failure_buckets"))
-      s.failure_buckets[b.at("code").get<std::string>() + "\t" +
-                        std::to_string(b.at("bucket").get<std::int64_t>())] =
+      s.failure_buckets[composite(b.at("code").get<std::string>(),
+                                  b.at("bucket").is_null() ? std::string()
+                                                           : std::to_string(b.at("bucket").get<std::int64_t>()))] =
           b.at("calls").get<std::uint64_t>();
     const Json& nc = j.at("not_charged");
     s.not_charged_calls = nc.at("calls").get<std::uint64_t>();
