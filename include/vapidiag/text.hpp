@@ -28,6 +28,11 @@ struct Style {
   std::string_view fault(Fault f) const;
 };
 
+// Plain-language names for the vocabulary ("the phone never rang", "Vapi's side", ...).
+std::string_view symptom_phrase(Symptom s);
+std::string_view fault_phrase(Fault f);
+std::string_view retry_phrase(Retry r);
+
 // Wraps text to width columns; continuation lines start with indent spaces.
 std::string wrap(std::string_view text, std::size_t first_width, std::size_t width, std::size_t indent);
 // 1234567 -> "1,234,567".

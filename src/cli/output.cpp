@@ -1,7 +1,12 @@
 #include "output.hpp"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace vapidiag::cli {
 
@@ -35,51 +40,37 @@ bool Output::finish() {
 
 std::string Output::error() const { return err_ ? std::strerror(err_) : ""; }
 
-std::string_view symptom_phrase(Symptom s) {
-  switch (s) {
-    case Symptom::NeverRang:
-      return "the phone never rang";
-    case Symptom::NoAnswer:
-      return "it rang, nobody answered";
-    case Symptom::Dropped:
-      return "the call dropped mid-conversation";
-    case Symptom::Silent:
-      return "the assistant went silent";
-    case Symptom::TransferFailed:
-      return "the transfer failed";
-    case Symptom::EndedNormally:
-      return "the call ended normally";
-    default:
-      return "not known";
-  }
-}
 
-std::string_view fault_phrase(Fault f) {
-  switch (f) {
-    case Fault::Vapi:
-      return "Vapi's side";
-    case Fault::Provider:
-      return "a third party (model, voice, transcriber or carrier)";
-    case Fault::Customer:
-      return "your side (billing, configuration, keys, server)";
-    case Fault::Normal:
-      return "no failure, the call ended as intended";
-    default:
-      return "not known";
+bool write_file_whole(const std::string& path, std::string_view data, std::string* err) {
+  std::string tmp = path + ".tmp-XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    *err = std::strerror(errno);
+    return false;
   }
-}
-
-std::string_view retry_phrase(Retry r) {
-  switch (r) {
-    case Retry::Retry:
-      return "transient, retry now";
-    case Retry::RetryLater:
-      return "retry later, with back-off";
-    case Retry::FixFirst:
-      return "a retry fails the same way until this is fixed";
-    default:
-      return "nothing to retry";
+  std::size_t done = 0;
+  int e = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      e = errno;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
   }
+  // The file gets the mode a plain create would give it (mkstemp makes it 0600).
+  const mode_t mask = umask(0);
+  umask(mask);
+  if (!e && fchmod(fd, 0666 & ~mask) != 0) e = errno;
+  if (::close(fd) != 0 && !e) e = errno;
+  if (!e && std::rename(tmp.c_str(), path.c_str()) != 0) e = errno;
+  if (e) {
+    std::remove(tmp.c_str());
+    *err = std::strerror(e);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace vapidiag::cli

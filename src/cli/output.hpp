@@ -33,9 +33,8 @@ class Output {
   int err_ = 0;
 };
 
-// Plain-language names for the vocabulary.
-std::string_view symptom_phrase(Symptom s);
-std::string_view fault_phrase(Fault f);
-std::string_view retry_phrase(Retry r);
+// Writes data to path whole or not at all: into a temporary file beside it, then renamed
+// over it. False with the reason in *err.
+bool write_file_whole(const std::string& path, std::string_view data, std::string* err);
 
 }  // namespace vapidiag::cli

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "json.hpp"
+#include "summary_parts.hpp"
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/report.hpp"
 #include "vapidiag/table.hpp"
@@ -13,11 +14,7 @@
 namespace vapidiag {
 namespace {
 
-std::string money(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.2f", v);
-  return buf;
-}
+using namespace summary_parts;
 
 // Appends s and a line end.
 void put(std::string& out, std::string_view s) {
@@ -36,15 +33,6 @@ std::string bar(std::uint64_t part, std::uint64_t whole, std::size_t width) {
   return out;
 }
 
-template <typename Map>
-std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map& m, std::size_t n, auto key) {
-  std::vector<std::pair<std::string, typename Map::mapped_type>> v(m.begin(), m.end());
-  std::stable_sort(v.begin(), v.end(),
-                   [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
-  if (v.size() > n) v.resize(n);
-  return v;
-}
-
 struct Table {
   std::string title;
   std::vector<std::string> header;
@@ -52,21 +40,6 @@ struct Table {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bars;  // part, whole per row (text only)
   std::string note;  // a line after the rows, if any
 };
-
-// "Evidence moved 5 calls: 3 transfer-failed -> never-rang, ..." (most first), or "".
-std::string moves_line(const Summary& s) {
-  if (s.symptom_moves.empty()) return {};
-  std::vector<std::pair<std::pair<Symptom, Symptom>, std::uint64_t>> v(s.symptom_moves.begin(),
-                                                                       s.symptom_moves.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  const std::uint64_t n = s.symptom_changed();
-  std::string line = "Evidence moved " + with_commas(n) +
-                     (n == 1 ? " call from its code's symptom:" : " calls from their code's symptom:");
-  for (std::size_t i = 0; i < v.size(); ++i)
-    line += std::string(i ? ", " : " ") + with_commas(v[i].second) + " " + std::string(to_string(v[i].first.first)) +
-            " -> " + std::string(to_string(v[i].first.second));
-  return line;
-}
 
 // A table row cut to `width` terminal columns (0: as it is), keeping `reserve` of them for
 // what follows it (bars), with "…" where it was cut. Only the last column (a meaning, a
@@ -89,14 +62,6 @@ std::string fit(std::string line, std::size_t last, std::size_t width, std::size
   }
   line.resize(i);
   return line + "\u2026";
-}
-
-// "12 ended calls (3 more left out by the filters), 4 failed (33.3%)"
-std::string headline(const Summary& s, std::uint64_t filtered_out) {
-  const std::uint64_t shown = s.calls();
-  std::string h = with_commas(shown) + (shown == 1 ? " ended call" : " ended calls");
-  if (filtered_out) h += " (" + with_commas(filtered_out) + " more left out by the filters)";
-  return h + ", " + with_commas(s.failures()) + " failed (" + percent(s.failures(), shown) + ")";
 }
 
 std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& o) {
@@ -214,23 +179,6 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     out.push_back(t);
   }
   return out;
-}
-
-std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
-  const auto n = [](std::uint64_t v, std::string_view one, std::string_view many) {
-    return with_commas(v) + " " + std::string(v == 1 ? one : many);
-  };
-  std::string line = n(s.stats.records, "record", "records") + ": " +
-                     n(s.stats.calls, "ended call", "ended calls") + ", " + with_commas(s.stats.not_ended) +
-                     " not ended, " + n(s.stats.skipped, "webhook message", "webhook messages") + " skipped, " +
-                     with_commas(s.stats.unreadable) + " unreadable";
-  if (s.stats.text_lines) line += "; " + n(s.stats.text_lines, "line", "lines") + " of text skipped";
-  if (s.duplicates)
-    line += "; " + n(s.duplicates, "duplicate record", "duplicate records") + " of a call merged";
-  if (filtered_out) line += "; " + n(filtered_out, "call", "calls") + " left out by filters";
-  if (s.stats.file_errors)
-    line += "; " + n(s.stats.file_errors, "input", "inputs") + " could not be read";
-  return line;
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+#pragma once
+// Pieces every renderer of a summary shares (text, markdown, HTML): the headline, the input
+// accounting, the evidence's symptom moves, money and top-N rows. Private to src/report.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vapidiag/summary.hpp"
+
+namespace vapidiag::summary_parts {
+
+// "$12.34"
+std::string money(double v);
+
+// The n entries of a map with the largest key(value), ties in map order.
+template <typename Map, typename Key>
+std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map& m, std::size_t n, Key key) {
+  std::vector<std::pair<std::string, typename Map::mapped_type>> v(m.begin(), m.end());
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+
+// "Evidence moved 5 calls from their code's symptom: 3 transfer-failed -> never-rang, ..."
+// (most first), or "" when it moved none.
+std::string moves_line(const Summary& s);
+
+// "12 ended calls (3 more left out by the filters), 4 failed (33.3%)"
+std::string headline(const Summary& s, std::uint64_t filtered_out);
+
+// "N records: N ended calls, N not ended, N webhook messages skipped, N unreadable; ..."
+std::string accounting_line(const Summary& s, std::uint64_t filtered_out);
+
+}  // namespace vapidiag::summary_parts
