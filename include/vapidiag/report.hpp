@@ -1,5 +1,5 @@
 #pragma once
-// Renderers: a summary or a diagnosed call turned into text, markdown, CSV/TSV or JSON.
+// Renderers: a summary or a diagnosed call turned into text, markdown, CSV/TSV, HTML or JSON.
 // Commands compute a value (read_logs, summarize_logs), then one of these presents it.
 // Each returns the text; the caller writes it where it goes.
 
@@ -34,6 +34,9 @@ struct SummaryReportOptions {
 std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st);
 std::string render_summary_markdown(const Summary& s, const SummaryReportOptions& o);
 std::string render_summary_csv(const Summary& s, const SummaryReportOptions& o);
+// One self-contained HTML page (inline CSS and SVG, no script, nothing loaded from
+// elsewhere) with the numbers of the JSON: docs/report.md.
+std::string render_summary_html(const Summary& s, const SummaryReportOptions& o);
 // JSON: Summary::to_json.
 
 // ---------- a diagnosed call ----------

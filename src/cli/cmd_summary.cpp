@@ -16,11 +16,13 @@ void setup_summary(CLI::App& app, SummaryOptions& o) {
   add_filter_options(app, o.log);
   add_jobs_option(app, o.log);
   app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown", "csv"}))
+      ->check(CLI::IsMember({"text", "json", "markdown", "csv", "html"}))
       ->capture_default_str();
   app.add_option("--by", o.by, "Time buckets")->check(CLI::IsMember({"day", "hour"}))->capture_default_str();
   app.add_option("--top", o.top, "Rows in the top-N tables")->capture_default_str();
   app.add_flag("--ids", o.ids, "List every ID of the calls Vapi typically does not charge for");
+  app.add_option("-o,--output", o.output, "Write to FILE (whole, or not at all) instead of standard output")
+      ->type_name("FILE");
   app.add_flag("--merge", o.merge, "Inputs are summaries written with --format json: combine them");
   app.footer(R"(Totals with input accounting (every record is a call, not ended, a skipped
 webhook message or unreadable), counts by symptom and fault, top codes, provider
@@ -34,6 +36,9 @@ not served (an error finding: the phone never rang, the transfer did not connect
 caller got no answer). "By symptom" counts what the caller experienced, the symptom
 the evidence points to. docs/counting.md has the details.
 
+--format html is one self-contained page (inline CSS and SVG, no script, nothing
+loaded from elsewhere) with charts, fixes and the numbers of the JSON: docs/report.md.
+
 --format json is stable and mergeable: summaries of shards combine exactly.
   ls shards/*.ndjson | xargs -P 2 -I{} sh -c 'vapidiag summary {} --format json > {}.sum.json'
   vapidiag summary --merge shards/*.sum.json
@@ -43,6 +48,8 @@ Examples:
   curl -s -H "Authorization: Bearer $VAPI_API_KEY" https://api.vapi.ai/call | vapidiag summary
   vapidiag summary logs/*.ndjson --by hour --format markdown > report.md
   vapidiag summary calls.json --ids   # IDs for a credit request
+  vapidiag summary calls.json --format html -o report.html
+  vapidiag summary --merge daily/*.sum.json --format html -o week.html
 
 Exit status: 0 ok; 2 usage; 3 input (unreadable files or records, reported on stderr);
 4 output not written. One table for every command: docs/formats.md.)");
@@ -131,18 +138,32 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
   ro.top = o.top;
   ro.by = o.by;
   ro.all_ids = o.ids;
-  ro.bars = ctx.env.out_is_tty;
-  ro.width = ctx.env.out_columns;  // a terminal's width; piped text keeps its full lines
+  const bool to_file = !o.output.empty() && o.output != "-";
+  ro.bars = ctx.env.out_is_tty && !to_file;
+  ro.width = to_file ? 0 : ctx.env.out_columns;  // a terminal's width; piped text keeps its full lines
   ro.thresholds = lo.thresholds;
   ro.more_ids_hint = "--ids lists them all";
+  std::string text;
   if (o.format == "json")
-    ctx.out.line(total.to_json(lo.thresholds));
+    text = total.to_json(lo.thresholds) + "\n";
   else if (o.format == "markdown")
-    ctx.out.write(render_summary_markdown(total, ro));
+    text = render_summary_markdown(total, ro);
   else if (o.format == "csv")
-    ctx.out.write(render_summary_csv(total, ro));
-  else
-    ctx.out.write(render_summary_text(total, ro, ctx.style));
+    text = render_summary_csv(total, ro);
+  else if (o.format == "html") {
+    ro.more_ids_hint = "the same vapidiag summary command with --ids lists them all";
+    text = render_summary_html(total, ro);
+  } else
+    text = render_summary_text(total, ro, to_file ? Style{} : ctx.style);
+  if (!to_file) {
+    ctx.out.write(text);
+    return rc;
+  }
+  std::string err;
+  if (!write_file_whole(o.output, text, &err)) {
+    ctx.err.line("vapidiag: " + o.output + ": error: cannot write: " + err);
+    return kExitOutput;
+  }
   return rc;
 }
 

@@ -65,6 +65,7 @@ struct SummaryOptions {
   std::size_t top = 10;
   bool ids = false;
   bool merge = false;
+  std::string output;  // -o FILE: written whole or not at all ("" or "-": stdout)
 };
 void setup_summary(CLI::App& app, SummaryOptions& o);
 int run_summary(const SummaryOptions& o, Context& ctx);

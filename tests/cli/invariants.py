@@ -491,6 +491,8 @@ def check_goldens():
             check(json.loads(out) == j, where + ": stdout differs from a fresh JSON run")
         elif fmt == "csv":
             check_csv(out, j, where, by)
+        elif fmt == "html":
+            pass  # html_report_test.py compares every number of the page with the JSON
         else:
             check_printed(out, j, where, fmt == "markdown", by)
 
