@@ -100,6 +100,11 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
     argv_help.emplace_back("--help");
     return run_cli(argv_help, env);
   }
+  // --version alone needs no command line defined: answer at once (start-up cost).
+  if (args.size() == 1 && (args[0] == "--version" || args[0] == "-V")) {
+    ctx.out.line(VAPIDIAG_VERSION);
+    return ctx.out.finish() ? kExitOk : kExitOutput;
+  }
   // A first word that is not an option must be a command: catch typos before CLI11.
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
     bool known = false;
@@ -131,16 +136,26 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
   app.require_subcommand(1);
   app.footer(kTopFooter);
 
+  // Only the command being run gets its options defined (defining them all costs more than
+  // the rest of `explain`); the others are listed by name for the help. Without a command
+  // first (--help, or an option before it) and for completions, every command is defined.
+  const std::string first = args.empty() ? std::string() : args[0];
+  const bool all = first.empty() || first[0] == '-' || first == "completions";
+  auto add = [&](const char* name, const char* what, auto setup, auto& opts) {
+    CLI::App* sub = app.add_subcommand(name, what);
+    if (all || first == name) setup(*sub, opts);
+  };
   cli::ExplainOptions explain_opts;
-  cli::setup_explain(*app.add_subcommand("explain", "Explain endedReason codes"), explain_opts);
   cli::CodesOptions codes_opts;
-  cli::setup_codes(*app.add_subcommand("codes", "List the code table"), codes_opts);
   cli::DiagnoseOptions diag_opts;
   cli::SummaryOptions sum_opts;
   cli::CheckOptions check_opts;
-  cli::setup_diagnose(*app.add_subcommand("diagnose", "Diagnose each ended call in call logs"), diag_opts);
-  cli::setup_summary(*app.add_subcommand("summary", "Summarise call logs"), sum_opts);
-  cli::setup_check(*app.add_subcommand("check", "Rules over the calls: a verdict and an exit status for CI and cron"), check_opts);
+  add("explain", "Explain endedReason codes", cli::setup_explain, explain_opts);
+  add("codes", "List the code table", cli::setup_codes, codes_opts);
+  add("diagnose", "Diagnose each ended call in call logs", cli::setup_diagnose, diag_opts);
+  add("summary", "Summarise call logs", cli::setup_summary, sum_opts);
+  add("check", "Rules over the calls: a verdict and an exit status for CI and cron", cli::setup_check,
+      check_opts);
   std::string shell;
   CLI::App* comp = app.add_subcommand("completions", "Print a shell completion script (bash, zsh, fish)");
   comp->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
@@ -203,12 +218,8 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
     rc = cli::run_explain(explain_opts, ctx);
   else if (name == "codes")
     rc = cli::run_codes(codes_opts, ctx);
-  else if (name == "diagnose")
-    rc = cli::run_diagnose(diag_opts, ctx);
-  else if (name == "summary")
-    rc = cli::run_summary(sum_opts, ctx);
-  else if (name == "check")
-    rc = cli::run_check(check_opts, ctx);
+  else if (name == "diagnose" || name == "summary" || name == "check")
+    rc = cli::run_log_command(name, {&diag_opts, &sum_opts, &check_opts}, args, ctx);
   else if (name == "completions")
     ctx.out.write(completions(app, shell));
 

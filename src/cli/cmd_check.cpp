@@ -11,51 +11,6 @@
 
 namespace vapidiag::cli {
 
-void setup_check(CLI::App& app, CheckOptions& o) {
-  add_filter_options(app, o.log, /*call_filters=*/false);
-  add_jobs_option(app, o.log);
-  app.add_option("--fail-on", o.fail_on,
-                 "What fails the check: failed, fault parties, symptoms, finding ids, unknown-code, "
-                 "summary.* (comma-separated)")
-      ->capture_default_str();
-  app.add_option("--max-rate", o.max_rates,
-                 "PCT: the rules of --fail-on fire only above PCT percent of the ended calls; NAME=PCT: "
-                 "one rule (repeatable)");
-  app.add_option("--min-calls", o.min_calls, "Fewer ended calls than N fail the check (a dead exporter)")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--ignore-bad-records", o.ignore_bad_records,
-               "Unreadable records and inputs do not fail the check");
-  app.add_flag("-q,--quiet", o.quiet, "Print nothing (usage errors aside): the exit status says it");
-  app.add_option("--format", o.format, "The verdict: text, json, github (Actions) or junit (XML)")
-      ->check(CLI::IsMember({"text", "json", "github", "junit"}))
-      ->capture_default_str();
-  app.footer(R"(For CI and cron: reads the logs, evaluates each rule, prints the verdict on stdout and
-sets the exit status.
-
-Rules (--fail-on): failed (every failed call: fault not normal, or evidence that the
-caller was not served), a fault party (vapifault...), a symptom as the evidence shows it
-(never-rang...), a finding id (never-connected...), unknown-code, or a finding across
-calls (summary.burst...). `unknown` is both a fault and a symptom: write fault:unknown or
-symptom:unknown. Without a rate a rule fires on any matching call. Rates are over every
-ended call of the input within --since/--until; check takes no other filters (the rule
-names choose what counts). --since/--until also take 24h, 7d, 30m, today, yesterday
-(UTC), so cron needs no date arithmetic.
-
-Exit status, first that applies (the table of every command, docs/formats.md):
-  2  usage error (bad option, unknown rule name, nothing to read)
-  4  the output could not be written
-  1  a rule fired, or fewer calls than --min-calls (also when input was unreadable: both said)
-  3  unreadable input: a file or record could not be read (unless --ignore-bad-records)
-  0  otherwise
-
-Examples:
-  vapidiag check calls.json
-  vapidiag check logs/*.ndjson --fail-on vapifault,providerfault --max-rate 2
-  vapidiag check today.ndjson --fail-on failed,summary.burst --max-rate failed=5 --min-calls 100
-  vapidiag check log.ndjson --since 24h --format github    # in a GitHub Actions step
-  vapidiag check log.ndjson --since yesterday --until today -q || page-oncall)");
-}
-
 int run_check(const CheckOptions& o, Context& ctx) {
   CheckSpec spec;
   std::string err;

@@ -6,36 +6,6 @@
 
 namespace vapidiag::cli {
 
-void setup_diagnose(CLI::App& app, DiagnoseOptions& o) {
-  add_filter_options(app, o.log);
-  app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "ndjson", "csv", "tsv"}))
-      ->capture_default_str();
-  app.add_flag("--line-buffered", o.line_buffered,
-               "Write each call's result out at once (a live input is flushed whenever it pauses anyway)");
-  app.footer(R"(One diagnosis per ended call: when, how long, the endedReason, what the caller
-experienced, whose fault it was and the fix. Calls that have not ended are counted,
-not listed. Structured formats add every classification field and the evidence
-(turns, last speaker, cost, provider, assistant, number, transfers).
-
-Reading a live input (a pipe or terminal: tail -F log | vapidiag diagnose), each
-result is written out before waiting for more input; files are read with full
-buffering. --line-buffered flushes after every call.
-
---failures keeps the failed calls: fault not normal, or evidence that the caller was
-not served (the phone never rang, the transfer did not connect, no answer to the
-caller). --symptom matches the symptom the evidence points to. docs/counting.md.
-
-Examples:
-  vapidiag diagnose calls.json
-  vapidiag diagnose calls.json --fault vapifault --format csv > credits.csv
-  vapidiag diagnose logs/*.ndjson --failures --since 2024-06-01 --format ndjson
-  tail -F webhooks.ndjson | vapidiag diagnose --failures --format ndjson | jq .id
-
-Exit status: 0 ok; 2 usage; 3 input (unreadable files or records, reported on stderr);
-4 output not written. One table for every command: docs/formats.md.)");
-}
-
 namespace {
 
 // Writes each call as it comes (diagnose reads on one thread: worker 0 only).

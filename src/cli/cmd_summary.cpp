@@ -12,49 +12,6 @@
 
 namespace vapidiag::cli {
 
-void setup_summary(CLI::App& app, SummaryOptions& o) {
-  add_filter_options(app, o.log);
-  add_jobs_option(app, o.log);
-  app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown", "csv", "html"}))
-      ->capture_default_str();
-  app.add_option("--by", o.by, "Time buckets")->check(CLI::IsMember({"day", "hour"}))->capture_default_str();
-  app.add_option("--top", o.top, "Rows in the top-N tables")->capture_default_str();
-  app.add_flag("--ids", o.ids, "List every ID of the calls Vapi typically does not charge for");
-  app.add_option("-o,--output", o.output, "Write to FILE (whole, or not at all) instead of standard output")
-      ->type_name("FILE");
-  app.add_flag("--merge", o.merge, "Inputs are summaries written with --format json: combine them");
-  app.footer(R"(Totals with input accounting (every record is a call, not ended, a skipped
-webhook message or unreadable), counts by symptom and fault, top codes, provider
-failures, assistants and numbers with most failures, calls per day, the calls Vapi
-typically does not charge for, and unknown codes. Every total, failure count, rate
-and share is over the calls that passed the filters; the headline says how many the
-filters left out.
-
-A call failed when its fault is not normal, or when its record shows the caller was
-not served (an error finding: the phone never rang, the transfer did not connect, the
-caller got no answer). "By symptom" counts what the caller experienced, the symptom
-the evidence points to. docs/counting.md has the details.
-
---format html is one self-contained page (inline CSS and SVG, no script, nothing
-loaded from elsewhere) with charts, fixes and the numbers of the JSON: docs/report.md.
-
---format json is stable and mergeable: summaries of shards combine exactly.
-  ls shards/*.ndjson | xargs -P 2 -I{} sh -c 'vapidiag summary {} --format json > {}.sum.json'
-  vapidiag summary --merge shards/*.sum.json
-
-Examples:
-  vapidiag summary calls.json
-  curl -s -H "Authorization: Bearer $VAPI_API_KEY" https://api.vapi.ai/call | vapidiag summary
-  vapidiag summary logs/*.ndjson --by hour --format markdown > report.md
-  vapidiag summary calls.json --ids   # IDs for a credit request
-  vapidiag summary calls.json --format html -o report.html
-  vapidiag summary --merge daily/*.sum.json --format html -o week.html
-
-Exit status: 0 ok; 2 usage; 3 input (unreadable files or records, reported on stderr);
-4 output not written. One table for every command: docs/formats.md.)");
-}
-
 namespace {
 
 // Combines summaries written with --format json; kExitInput when one could not be read.

@@ -82,4 +82,17 @@ struct CheckOptions {
 void setup_check(CLI::App& app, CheckOptions& o);
 int run_check(const CheckOptions& o, Context& ctx);
 
+// The log commands' options, filled by the parse, for whoever runs the command.
+struct LogCommands {
+  const DiagnoseOptions* diagnose;
+  const SummaryOptions* summary;
+  const CheckOptions* check;
+};
+// Runs the log command `name` (diagnose, summary or check) after run_cli parsed `args`. Each
+// program links one definition: the log program runs it in this process (run_logs.cpp); the
+// quick front end hands the same arguments to vapidiag-logs (src/front/logs_elsewhere.cpp),
+// so that explain, codes and --version never load the log reader's libraries.
+int run_log_command(const std::string& name, const LogCommands& o, const std::vector<std::string>& args,
+                    Context& ctx);
+
 }  // namespace vapidiag::cli

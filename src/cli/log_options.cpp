@@ -20,8 +20,6 @@ namespace {
 
 constexpr std::uint64_t kMaxBadMessages = 100;
 
-std::vector<std::string> names(auto const& arr) { return {arr.begin(), arr.end()}; }
-
 // Accepts a full ISO 8601 timestamp or a bare date (midnight UTC).
 // "Now" for relative times: VAPIDIAG_NOW (ISO 8601; tests pin it), else the clock.
 std::int64_t now_ms() {
@@ -57,53 +55,7 @@ std::int64_t parse_time_option(const std::string& s) {
 
 }  // namespace
 
-void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
-  app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin");
-  if (call_filters) {
-    app.add_option("--symptom", o.symptom, "Only calls with this symptom")
-        ->check(CLI::IsMember(names(kSymptomNames)));
-    app.add_option("--fault", o.fault, "Only calls with this fault party")
-        ->check(CLI::IsMember(names(kFaultNames)));
-    app.add_option("--component", o.component, "Only calls failing in this component")
-        ->check(CLI::IsMember(names(kComponents)));
-    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
-  }
-  app.add_option("--since", o.since,
-                 "Only calls at or after this time: ISO 8601, or 24h, 7d, 30m ago, today, yesterday (UTC)");
-  app.add_option("--until", o.until, "Only calls before this time (the same forms)");
-  if (call_filters)
-    app.add_flag("--failures", o.failures_only,
-                 "Only failed calls: fault not normal, or evidence the caller was not served");
-  app.add_flag("--dedupe", o.dedupe_exact,
-               "One count per call id over the whole input (remembers every id: about 100 bytes a call)");
-  app.add_option("--dedupe-window", o.dedupe_window_s,
-                 "Seconds an ended status-update waits for its call's report (0: count every record)")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->capture_default_str();
-  app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 65536.0));
-  for (const Threshold& t : thresholds()) {
-    double& v = o.thresholds[std::string(t.name)];
-    v = t.value;
-    app.add_option("--" + std::string(t.name), v,
-                   "Finding threshold (" + std::string(t.unit) + "): " + std::string(t.description))
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber)
-        ->group("Finding thresholds");
-  }
-}
 
-void add_jobs_option(CLI::App& app, LogOptions& o) {
-  o.jobs = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  app.add_option(
-         "-j,--jobs", o.jobs,
-         "Threads: a large NDJSON file (or stdin redirected from one) is split among them; other inputs "
-         "are framed on a second thread "
-         "(default: the number of cores)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-}
 
 bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   CallFilter& f = out->filter;

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in bin/vapidiag bin/vapidiag-serve include/vapidiag/logs.hpp lib/cmake/vapidiag/vapidiagConfig.cmake \
+for f in bin/vapidiag bin/vapidiag-logs bin/vapidiag-serve include/vapidiag/logs.hpp lib/cmake/vapidiag/vapidiagConfig.cmake \
   share/bash-completion/completions/vapidiag share/zsh/site-functions/_vapidiag \
   share/fish/vendor_completions.d/vapidiag.fish; do
   [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
