@@ -40,7 +40,8 @@ struct CheckSpec {
 // --fail-on LIST (comma-separated names) and --max-rate values (PCT for every rule of the
 // list that has no rate of its own, NAME=PCT for one rule, added when not listed). False
 // with a message (and the nearest name) on an empty, ambiguous or unknown name, or a rate
-// on a cross-call finding.
+// on a cross-call finding; the message starts with the input it is about ("fail-on: " or
+// "max-rate: "), for the front end to name as it names them.
 bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& max_rates, std::uint64_t min_calls,
                       CheckSpec* out, std::string* err);
 

@@ -69,6 +69,9 @@ class RecordSink {
 
 struct ReadOptions {
   std::size_t max_record_bytes = 64u << 20;  // larger records are skipped and reported
+  // Added in brackets to the message about a record over the limit: how to raise it, in the
+  // words of the front end (the library names no option).
+  std::string too_large_hint;
   // Read size: small enough that a chunk stays in the L2 cache while the framer, simdjson
   // and the extractor go over it (measured: 256 KiB reads ~20 % faster than 4 MiB).
   std::size_t chunk_bytes = 256u << 10;

@@ -15,7 +15,7 @@ int run_check(const CheckOptions& o, Context& ctx) {
   CheckSpec spec;
   std::string err;
   if (!parse_check_spec(o.fail_on, o.max_rates, o.min_calls, &spec, &err)) {
-    ctx.err.line("vapidiag check: " + err);
+    ctx.err.line("vapidiag check: --" + err);  // "--fail-on: ..." or "--max-rate: ..."
     return kExitUsage;
   }
   LogReadOptions lo;

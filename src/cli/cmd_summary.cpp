@@ -29,7 +29,8 @@ int merge_summaries(const std::vector<std::string>& files, Context& ctx, Summary
     Summary part;
     std::string err;
     if (!Summary::from_json(ss.str(), &part, &err)) {
-      ctx.err.line("vapidiag: " + f + ": error: " + err);
+      ctx.err.line("vapidiag: " + f + ": error: " + err +
+                   "; --merge reads what `vapidiag summary --format json` wrote (summarise call logs without --merge)");
       rc = kExitInput;
       continue;
     }

@@ -82,6 +82,7 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   out->dedupe.exact = o.dedupe_exact;
   out->dedupe.window_ms = static_cast<std::int64_t>(o.dedupe_window_s * 1000);
   out->read.max_record_bytes = static_cast<std::size_t>(std::max(0.001, o.max_record_mb) * 1024 * 1024);
+  out->read.too_large_hint = "raise it with --max-record-mb";
   out->jobs = std::max<std::size_t>(1, o.jobs);
   out->stdin_fd = ctx.env.in_fd;
   out->max_bad_reports = kMaxBadMessages;

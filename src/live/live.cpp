@@ -327,7 +327,7 @@ std::string LiveTally::prometheus() const {
            label("rule", k.substr(0, tab)) + "," + label("state", k.substr(tab + 1)), u(v));
   }
   family(out, "vapidiag_alert_commands_skipped_total", "counter",
-         "--on-alert commands not run because too many were still running.");
+         "Alert commands not run because too many were still running.");
   sample(out, "vapidiag_alert_commands_skipped_total", "", u(hooks_skipped_));
   family(out, "vapidiag_request_duration_seconds", "histogram",
          "Time from a request's arrival to its answer.");

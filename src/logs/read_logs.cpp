@@ -228,25 +228,6 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
   return ranges;
 }
 
-// The reader's messages name lines of the range they read ("line 12 ends inside a
-// string"); make them lines of the whole file.
-std::string shift_line_numbers(std::string_view msg, std::uint64_t lines_before) {
-  std::string out;
-  std::size_t pos = 0;
-  for (;;) {
-    const std::size_t at = msg.find("line ", pos);
-    if (at == std::string_view::npos) break;
-    std::size_t end = at + 5;
-    while (end < msg.size() && std::isdigit(static_cast<unsigned char>(msg[end]))) ++end;
-    out.append(msg.substr(pos, at + 5 - pos));
-    if (end > at + 5)
-      out += std::to_string(std::stoull(std::string(msg.substr(at + 5, end - at - 5))) + lines_before);
-    pos = end;
-  }
-  out.append(msg.substr(pos));
-  return out;
-}
-
 // Newlines in [0, end) of fd: the line offset of a range that starts at end.
 std::uint64_t count_lines(int fd, std::uint64_t end) {
   std::string buf(1u << 20, '\0');
@@ -336,7 +317,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
         pos.record += records_before;
         pos.line += lines_before;
         pos.offset += ranges[k].first;
-        sink.on_bad_record(d.file, pos, shift_line_numbers(d.message, lines_before));
+        sink.on_bad_record(d.file, pos, d.message);
       }
       sink.bad_records += w.bad_records - w.deferred.size();
       w.bad_records = 0;

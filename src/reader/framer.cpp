@@ -342,7 +342,7 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     if (c == '\n') {
       // JSON strings never hold a raw line break: the record was cut off on this line.
       newline(p);
-      cut_record(fmt::format("truncated or broken record: line {} ends inside a string", st_.line - 1), true);
+      cut_record("truncated or broken record: " + record_line(st_.line - 1) + " ends inside a string", true);
       return p + 1;
     }
     if (st_.escape) {
@@ -396,8 +396,7 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     case '{':
     case '[':
       if (c == '{' && p == st_.line_start && st_.mode != LineMode::Lines && kind_ != Kind::Ignored) {
-        cut_record(fmt::format("truncated record: the next record starts at line {} before this one ended",
-                               st_.line),
+        cut_record("truncated record: the next record starts on " + record_line(st_.line) + ", before it ended",
                    false);
         return p;  // read again as the start of the next record
       }
@@ -413,8 +412,8 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     case '\n':
       newline(p);
       if (st_.mode == LineMode::Lines && kind_ != Kind::Ignored) {
-        cut_record(fmt::format("truncated or unbalanced record: line {} ends inside {}", st_.line - 1,
-                               kind_ == Kind::Array ? "an array" : "an object"),
+        cut_record("truncated or unbalanced record: " + record_line(st_.line - 1) + " ends inside " +
+                       (kind_ == Kind::Array ? "an array" : "an object"),
                    true);
       }
       return p + 1;
@@ -552,8 +551,8 @@ void Framer::end_record(std::uint64_t end) {
   }
   const std::uint64_t len = end - rec_.offset;
   if (dropped_ || len > max_record_) {
-    bad(rec_,
-        fmt::format("record larger than {} (raise it with --max-record-mb)", format_limit(max_record_)));
+    bad(rec_, "record larger than " + format_limit(max_record_) +
+                  (too_large_hint_.empty() ? std::string() : " (" + too_large_hint_ + ")"));
   } else if (too_deep_) {
     bad(rec_, fmt::format("record nested deeper than {} levels", kMaxDepth));
   } else if (kind_ == Kind::String) {
@@ -563,6 +562,11 @@ void Framer::end_record(std::uint64_t end) {
   } else if (!h_.on_record(ptr(rec_.offset), static_cast<std::size_t>(len), rec_)) {
     stopped_ = true;
   }
+}
+
+std::string Framer::record_line(std::uint64_t line) const {
+  const std::uint64_t k = line >= rec_.line ? line - rec_.line + 1 : 1;
+  return k == 1 ? std::string("its line") : fmt::format("line {} of the record", k);
 }
 
 void Framer::cut_record(std::string message, bool resync) {

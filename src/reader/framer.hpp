@@ -131,6 +131,8 @@ class FrameHandler {
 class Framer {
  public:
   Framer(FrameHandler& handler, std::size_t max_record_bytes, Kernel kernel = Kernel::Auto);
+  // ReadOptions::too_large_hint, said with the message about a record over the limit.
+  void set_too_large_hint(std::string hint) { too_large_hint_ = std::move(hint); }
 
   // Scan the input up to offset `end`. buf holds the input from buf_offset on (at least
   // from keep_from()), followed by kPadding readable bytes. The first call must hold at
@@ -171,6 +173,10 @@ class Framer {
 
   void start_record(std::uint64_t p, Kind kind);
   void end_record(std::uint64_t end);
+  // A line of the file named relative to the record being read: "its line" (the record's
+  // first), "line 3 of the record". Messages carry no file line numbers: the event's position
+  // does, and stays right when a file is read in ranges.
+  std::string record_line(std::uint64_t line) const;
   void cut_record(std::string message, bool resync);
   void newline(std::uint64_t p) {
     ++st_.line;
@@ -192,6 +198,7 @@ class Framer {
 
   FrameHandler& h_;
   std::uint64_t max_record_;
+  std::string too_large_hint_;  // ReadOptions::too_large_hint
   BlockScanner scanner_;
   OpeningCounter count_openings_;
 

@@ -316,7 +316,9 @@ class Reader final : public FrameHandler {
         share_backlog_(opts.share_backlog),
         whole_lines_(opts.whole_lines),
         extractor_(max_record_),
-        framer_(*this, max_record_) {}
+        framer_(*this, max_record_) {
+    framer_.set_too_large_hint(opts.too_large_hint);
+  }
 
   ReadStats run(Source& src);
 

@@ -118,7 +118,7 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
     const std::size_t comma = rest.find(',');
     CheckRule r;
     if (!make_rule(rest.substr(0, comma), &r, err)) {
-      *err = "--fail-on: " + *err;
+      *err = "fail-on: " + *err;
       return false;
     }
     if (std::none_of(spec.rules.begin(), spec.rules.end(), [&](const CheckRule& x) { return x.name == r.name; }))
@@ -131,7 +131,7 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
     const std::size_t eq = m.find('=');
     double pct = 0;
     if (!parse_percent(eq == std::string::npos ? std::string_view(m) : std::string_view(m).substr(eq + 1), &pct)) {
-      *err = "--max-rate: '" + m + "' is not PCT or NAME=PCT with a percentage from 0 to 100";
+      *err = "max-rate: '" + m + "' is not PCT or NAME=PCT with a percentage from 0 to 100";
       return false;
     }
     if (eq == std::string::npos) {
@@ -140,11 +140,11 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
     }
     CheckRule r;
     if (!make_rule(std::string_view(m).substr(0, eq), &r, err)) {
-      *err = "--max-rate: " + *err;
+      *err = "max-rate: " + *err;
       return false;
     }
     if (!r.failed && r.target.kind == AlertRule::Kind::Cross) {
-      *err = "--max-rate: " + r.name + " is a finding across calls: it fires or not, it has no rate";
+      *err = "max-rate: " + r.name + " is a finding across calls: it fires or not, it has no rate";
       return false;
     }
     r.max_rate = pct;

@@ -364,19 +364,16 @@ std::string Summary::to_json(const Thresholds& th) const {
 
 bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
   Json j = Json::parse(text.begin(), text.end(), nullptr, false);
-  static constexpr std::string_view kHow =
-      "; --merge reads what `vapidiag summary --format json` wrote (summarise call logs without --merge)";
   if (j.is_discarded()) {
-    *err = "not one JSON document (an NDJSON call log?)" + std::string(kHow);
+    *err = "not one JSON document (an NDJSON call log?)";
     return false;
   }
   if (!j.is_object()) {
-    *err = std::string(j.is_array() ? "a JSON array (call records?)" : "a bare JSON value") + ", not a summary" +
-           std::string(kHow);
+    *err = std::string(j.is_array() ? "a JSON array (call records?)" : "a bare JSON value") + ", not a summary";
     return false;
   }
   if (j.contains("endedReason") || j.contains("message") || j.contains("results")) {
-    *err = "a call record or webhook message, not a summary" + std::string(kHow);
+    *err = "a call record or webhook message, not a summary";
     return false;
   }
   if (j.contains("vapidiag_summary")) {
@@ -385,9 +382,7 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
   }
   if (!j.contains("schema_version") || !j["schema_version"].is_number_integer() || !j.contains("kind") ||
       j["kind"] != "summary") {
-    *err =
-        "not a vapidiag summary (no \"schema_version\" and \"kind\": \"summary\"; write it with `vapidiag "
-        "summary --format json`)";
+    *err = "not a vapidiag summary (no \"schema_version\" and \"kind\": \"summary\")";
     return false;
   }
   if (j["schema_version"].get<int>() != kSchemaVersion) {
