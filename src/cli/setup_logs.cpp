@@ -4,6 +4,9 @@
 // (docs/architecture.md).
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "commands.hpp"
@@ -15,10 +18,47 @@ namespace {
 
 std::vector<std::string> names(auto const& arr) { return {arr.begin(), arr.end()}; }
 
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// A number between lo and hi (a whole one when integer), for an option whose help shows its
+// kind and range readably ("SECONDS 0-86400") instead of CLI11's "FLOAT:FLOAT in [0 - 86400]".
+CLI::Validator number_in(double lo, double hi, bool integer) {
+  return CLI::Validator(
+      [=](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
+          return "'" + s + "' is not a number";
+        if (integer && v != std::floor(v)) return "'" + s + "' is not a whole number";
+        if (v < lo || v > hi) return "'" + s + "' is not between " + number_text(lo) + " and " + number_text(hi);
+        return {};
+      },
+      "");
+}
+
+// How a finding threshold's unit reads in the help, its range, and whether it counts.
+struct UnitHelp {
+  std::string type;
+  double hi;
+  bool integer;
+};
+UnitHelp unit_help(std::string_view unit) {
+  if (unit == "calls") return {"N", 1e9, true};
+  if (unit == "%") return {"PCT 0-100", 100, false};
+  if (unit == "ms") return {"MS", 1e9, false};
+  if (unit == "s") return {"SECONDS", 1e9, false};
+  return {"NUMBER", 1e9, false};
+}
+
 }  // namespace
 
 void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
-  app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin");
+  app.add_option("files", o.files, "Call-log files (JSON, NDJSON, webhook payloads); - or none reads stdin")
+      ->type_name("FILE");
   if (call_filters) {
     app.add_option("--symptom", o.symptom, "Only calls with this symptom")
         ->check(CLI::IsMember(names(kSymptomNames)));
@@ -26,11 +66,12 @@ void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
         ->check(CLI::IsMember(names(kFaultNames)));
     app.add_option("--component", o.component, "Only calls failing in this component")
         ->check(CLI::IsMember(names(kComponents)));
-    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)");
+    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)")->type_name("GLOB");
   }
   app.add_option("--since", o.since,
-                 "Only calls at or after this time: ISO 8601, or 24h, 7d, 30m ago, today, yesterday (UTC)");
-  app.add_option("--until", o.until, "Only calls before this time (the same forms)");
+                 "Only calls at or after this time: ISO 8601, or 24h, 7d, 30m ago, today, yesterday (UTC)")
+      ->type_name("TIME");
+  app.add_option("--until", o.until, "Only calls before this time (the same forms)")->type_name("TIME");
   if (call_filters)
     app.add_flag("--failures", o.failures_only,
                  "Only failed calls: fault not normal, or evidence the caller was not served");
@@ -38,18 +79,21 @@ void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
                "One count per call id over the whole input (remembers every id: about 100 bytes a call)");
   app.add_option("--dedupe-window", o.dedupe_window_s,
                  "Seconds an ended status-update waits for its call's report (0: count every record)")
-      ->check(CLI::Range(0.0, 86400.0))
+      ->type_name("SECONDS 0-86400")
+      ->check(number_in(0, 86400, false))
       ->capture_default_str();
   app.add_option("--max-record-mb", o.max_record_mb, "Skip (and report) records larger than this many MiB")
       ->capture_default_str()
-      ->check(CLI::Range(0.001, 65536.0));
+      ->type_name("MIB 0.001-65536")
+      ->check(number_in(0.001, 65536, false));
   for (const Threshold& t : thresholds()) {
     double& v = o.thresholds[std::string(t.name)];
     v = t.value;
     app.add_option("--" + std::string(t.name), v,
                    "Finding threshold (" + std::string(t.unit) + "): " + std::string(t.description))
         ->capture_default_str()
-        ->check(CLI::NonNegativeNumber)
+        ->type_name(unit_help(t.unit).type)
+        ->check(number_in(0, unit_help(t.unit).hi, unit_help(t.unit).integer))
         ->group("Finding thresholds");
   }
 }
@@ -62,7 +106,8 @@ void add_jobs_option(CLI::App& app, LogOptions& o) {
          "are framed on a second thread "
          "(default: the number of cores)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->type_name("N 1-64")
+      ->check(number_in(1, 64, true));
 }
 
 void setup_diagnose(CLI::App& app, DiagnoseOptions& o) {
@@ -102,7 +147,7 @@ void setup_summary(CLI::App& app, SummaryOptions& o) {
       ->check(CLI::IsMember({"text", "json", "markdown", "csv", "html"}))
       ->capture_default_str();
   app.add_option("--by", o.by, "Time buckets")->check(CLI::IsMember({"day", "hour"}))->capture_default_str();
-  app.add_option("--top", o.top, "Rows in the top-N tables")->capture_default_str();
+  app.add_option("--top", o.top, "Rows in the top-N tables")->type_name("N")->capture_default_str();
   app.add_flag("--ids", o.ids, "List every ID of the calls Vapi typically does not charge for");
   app.add_option("-o,--output", o.output, "Write to FILE (whole, or not at all) instead of standard output")
       ->type_name("FILE");
@@ -144,12 +189,15 @@ void setup_check(CLI::App& app, CheckOptions& o) {
   app.add_option("--fail-on", o.fail_on,
                  "What fails the check: failed, fault parties, symptoms, finding ids, unknown-code, "
                  "summary.* (comma-separated)")
+      ->type_name("RULES")
       ->capture_default_str();
   app.add_option("--max-rate", o.max_rates,
                  "PCT: the rules of --fail-on fire only above PCT percent of the ended calls; NAME=PCT: "
-                 "one rule (repeatable)");
+                 "one rule (repeatable)")
+      ->type_name("PCT|NAME=PCT");
   app.add_option("--min-calls", o.min_calls, "Fewer ended calls than N fail the check (a dead exporter)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(number_in(0, 1e15, true));
   app.add_flag("--ignore-bad-records", o.ignore_bad_records,
                "Unreadable records and inputs do not fail the check");
   app.add_flag("-q,--quiet", o.quiet, "Print nothing (usage errors aside): the exit status says it");
