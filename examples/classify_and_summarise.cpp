@@ -2,10 +2,9 @@
 //   classify_and_summarise CODE [LOG]
 #include <cstdio>
 #include <string>
-#include <vector>
-
 #include <vapidiag/logs.hpp>
 #include <vapidiag/matcher.hpp>
+#include <vector>
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -11,7 +11,8 @@ namespace vapidiag {
 constexpr bool glob_match(std::string_view pattern, std::string_view text) {
   // Quick reject on the literal tail after the last wildcard (most rows end in one).
   std::size_t tail = 0;
-  while (tail < pattern.size() && pattern[pattern.size() - 1 - tail] != '*' && pattern[pattern.size() - 1 - tail] != '?')
+  while (tail < pattern.size() && pattern[pattern.size() - 1 - tail] != '*' &&
+         pattern[pattern.size() - 1 - tail] != '?')
     ++tail;
   if (tail < pattern.size() && tail > 0) {
     if (text.size() < tail) return false;

@@ -295,8 +295,9 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
   for (std::size_t i = 0; i < s.size() && n < cap; ++i) {
     char ch = s[i];
     if (snake && ch == '_') ch = '-';
-    if (camel && is_upper(ch) && i > 0 && (is_lower_or_digit(s[i - 1]) ||
-                                           (is_upper(s[i - 1]) && i + 1 < s.size() && is_lower_or_digit(s[i + 1])))) {
+    if (camel && is_upper(ch) && i > 0 &&
+        (is_lower_or_digit(s[i - 1]) ||
+         (is_upper(s[i - 1]) && i + 1 < s.size() && is_lower_or_digit(s[i + 1])))) {
       if (n + 1 >= cap) break;
       buf[n++] = '-';
     }

@@ -74,7 +74,7 @@ TEST_CASE("a status-update whose report never comes counts when its window passe
   r.add(rec("a", kStatus, 0));
   r.add(rec("b", kReport, 60000));
   CHECK(r.counted == std::vector<std::string>{"b:from-report"});  // a is still held
-  r.add(rec("c", kReport, 130000));                                // the window of a passed
+  r.add(rec("c", kReport, 130000));                               // the window of a passed
   CHECK(r.counted == std::vector<std::string>{"b:from-report", "a:from-status-update", "c:from-report"});
   // Its report after the window merges into it: counted once, never retracted.
   r.add(rec("a", kReport, 140000));

@@ -1,11 +1,12 @@
 // Each finding fires on its evidence and stays quiet without it (fixtures in
 // tests/data/findings, made by tests/make_findings_fixtures.py).
 
+#include "vapidiag/findings.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "test_util.hpp"
-#include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/summary.hpp"
@@ -38,7 +39,9 @@ std::vector<std::string> ids_of(const CallRecord& rec, const Thresholds& t = {})
   return ids;
 }
 
-bool has(const std::vector<std::string>& v, std::string_view id) { return std::find(v.begin(), v.end(), id) != v.end(); }
+bool has(const std::vector<std::string>& v, std::string_view id) {
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
 
 Summary summarise(const std::string& name, const Thresholds& t = {}) {
   Summary s;

@@ -36,7 +36,8 @@ double floor_of(const std::string& measure) {
 double percent(int hits, int total) { return total ? 100.0 * hits / total : 0; }
 
 std::string describe(const Classification& c) {
-  return std::string(to_string(c.symptom)) + "/" + std::string(to_string(c.fault)) + "/" + std::string(c.component);
+  return std::string(to_string(c.symptom)) + "/" + std::string(to_string(c.fault)) + "/" +
+         std::string(c.component);
 }
 
 // Codes that no code of the official list shares a provider or a final word with.
@@ -98,9 +99,10 @@ TEST_CASE("leave-one-out: exact rows are rebuilt by the family rules", "[general
                        describe(c) + (c.classified() ? " (" + std::string(c.rule) + ")" : ""));
   }
   const double sf_pct = percent(symptom_fault, total), all_pct = percent(all_three, total);
-  std::printf("leave-one-out over %d official codes with an exact row: symptom+fault %d (%.1f %%), "
-              "symptom+fault+component %d (%.1f %%)\n",
-              total, symptom_fault, sf_pct, all_three, all_pct);
+  std::printf(
+      "leave-one-out over %d official codes with an exact row: symptom+fault %d (%.1f %%), "
+      "symptom+fault+component %d (%.1f %%)\n",
+      total, symptom_fault, sf_pct, all_three, all_pct);
   for (const std::string& m : misses) std::printf("  miss  %s\n", m.c_str());
   CHECK(total > 80);
   CHECK(sf_pct >= floor_of("leave-one-out-symptom-fault"));
@@ -155,20 +157,21 @@ TEST_CASE("siblings: made-up members of every family get the family's classifica
                     c.component == k.want_component;
     hits += ok ? 1 : 0;
     if (!ok)
-      misses.push_back(k.code + ": want " + k.want_symptom + "/" + k.want_fault + "/" + k.want_component + ", got " +
-                       describe(c) + (c.classified() ? " (" + std::string(c.rule) + ")" : ""));
+      misses.push_back(k.code + ": want " + k.want_symptom + "/" + k.want_fault + "/" + k.want_component +
+                       ", got " + describe(c) + (c.classified() ? " (" + std::string(c.rule) + ")" : ""));
   }
   const int total = static_cast<int>(seen.size());
   const double pct = percent(hits, total);
-  std::printf("siblings: %d of %d made-up codes get their family's symptom, fault and component (%.1f %%)\n", hits,
-              total, pct);
+  std::printf("siblings: %d of %d made-up codes get their family's symptom, fault and component (%.1f %%)\n",
+              hits, total, pct);
   for (const std::string& m : misses) std::printf("  miss  %s\n", m.c_str());
   CHECK(total > 600);
   CHECK(pct >= floor_of("siblings"));
 }
 
 TEST_CASE("the recorded figures are quoted in docs/updating-codes.md", "[generalisation]") {
-  const std::string doc = vapidiag::test::read_file(std::string(VAPIDIAG_SOURCE_DIR) + "/docs/updating-codes.md");
+  const std::string doc =
+      vapidiag::test::read_file(std::string(VAPIDIAG_SOURCE_DIR) + "/docs/updating-codes.md");
   REQUIRE_FALSE(doc.empty());
   for (const auto& r : read_tsv("generalisation-floor.tsv")) {
     INFO(r[0] << " " << r[1]);

@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-
 #include <zlib.h>
 #include <zstd.h>
 
@@ -72,7 +71,8 @@ class Collect final : public vapidiag::RecordSink {
   }
   void on_text_lines(std::string_view /*file*/, std::uint64_t first_line, std::uint64_t lines,
                      std::string_view sample) override {
-    text.push_back(std::to_string(lines) + " from line " + std::to_string(first_line) + ": " + std::string(sample));
+    text.push_back(std::to_string(lines) + " from line " + std::to_string(first_line) + ": " +
+                   std::string(sample));
     log.push_back("text " + text.back());
   }
   void on_progress(std::uint64_t bytes, std::uint64_t /*calls*/) override { progress.push_back(bytes); }
@@ -741,7 +741,8 @@ TEST_CASE("pretty-printed input: '{' in column 1 ends a truncated record", "[rea
   CHECK(s.records == 3);
   CHECK(s.calls == 2);
   REQUIRE(c.bad.size() == 1);
-  CHECK(c.bad[0].message == "truncated record: the next record starts on line 5 of the record, before it ended");
+  CHECK(c.bad[0].message ==
+        "truncated record: the next record starts on line 5 of the record, before it ended");
   CHECK(c.bad[0].pos.line == 5);
   CHECK(c.calls[1].id == "c");
   CHECK(c.positions[1].line == 9);
@@ -816,7 +817,8 @@ TEST_CASE("garbage inside a JSON input: one report per run, the rest is read", "
 
 TEST_CASE("garbage inside an array is an unreadable record, not text", "[reader][bad]") {
   Collect c;
-  const ReadStats s = read_text("[{\"id\":\"a\",\"endedReason\":\"x\"},\noops\n{\"id\":\"b\",\"endedReason\":\"y\"}]\n", c);
+  const ReadStats s =
+      read_text("[{\"id\":\"a\",\"endedReason\":\"x\"},\noops\n{\"id\":\"b\",\"endedReason\":\"y\"}]\n", c);
   CHECK(s.calls == 2);
   CHECK(s.text_lines == 0);
   CHECK(s.unreadable == 1);
@@ -828,7 +830,8 @@ TEST_CASE("what the vapi CLI prints around its JSON is skipped as text", "[reade
   const std::string list =
       "Listing calls...\n[\n  {\n    \"id\": \"a\",\n    \"endedReason\": \"voicemail\"\n  },\n"
       "  {\n    \"id\": \"b\",\n    \"endedReason\": \"customer-busy\"\n  }\n]\nDone.\n";
-  const std::string get = "Getting call with ID: a\n{\n  \"id\": \"a\",\n  \"endedReason\": \"voicemail\"\n}\n";
+  const std::string get =
+      "Getting call with ID: a\n{\n  \"id\": \"a\",\n  \"endedReason\": \"voicemail\"\n}\n";
   for (std::size_t chunk : {1, 3, 7, 64, 4096}) {
     for (bool pipeline : {false, true}) {
       ReadOptions o;
@@ -855,7 +858,8 @@ TEST_CASE("what the vapi CLI prints around its JSON is skipped as text", "[reade
 }
 
 TEST_CASE("text and no JSON at all is still not JSON", "[reader][text]") {
-  for (const char* text : {"Listing calls...\n", "Listing calls...\nNo calls found.\n\n", "note: 42\n1,2\n"}) {
+  for (const char* text :
+       {"Listing calls...\n", "Listing calls...\nNo calls found.\n\n", "note: 42\n1,2\n"}) {
     Collect c;
     const ReadStats s = read_text(text, c);
     CHECK(s.records == 0);
@@ -1010,7 +1014,8 @@ TEST_CASE("records larger than max_record_bytes are skipped and reported", "[rea
     const ReadStats s = read_text(text, c, o);
     CHECK(s.calls == 2);
     REQUIRE(c.bad.size() == 1);
-    CHECK(c.bad[0].message == (chunk == 7 ? "record larger than 4 KiB (raise the limit)" : "record larger than 4 KiB"));
+    CHECK(c.bad[0].message ==
+          (chunk == 7 ? "record larger than 4 KiB (raise the limit)" : "record larger than 4 KiB"));
     CHECK(c.bad[0].pos.line == 2);
   }
   Collect c;
@@ -1292,7 +1297,8 @@ TEST_CASE("whole lines: a line simdjson reads as one object is one record", "[re
   CHECK(got.back().rfind("records=3 calls=2 not_ended=0 skipped=0 unreadable=1", 0) == 0);
 }
 
-TEST_CASE("framing on a second thread: long inputs, where that thread also parses records", "[reader][io][threads]") {
+TEST_CASE("framing on a second thread: long inputs, where that thread also parses records",
+          "[reader][io][threads]") {
   // Batches close at 1,024 events, so these inputs take several batches, and the framing
   // thread parses some of them itself (all, none or as timing has it, by the chunk size
   // modulo 3: see run_log); every report must still come out in input order.
@@ -1460,7 +1466,8 @@ TEST_CASE("gzip and zstd input reads as the data it holds", "[reader][compressed
   const ReadStats ws = read_text(plain, want);
   REQUIRE(ws.calls == 3000);
   const std::string gz = gzip(plain);
-  for (const std::string& packed : {gz, zstd(plain), gz + gzip("{\"id\":\"more\",\"endedReason\":\"x\"}\n")}) {
+  for (const std::string& packed :
+       {gz, zstd(plain), gz + gzip("{\"id\":\"more\",\"endedReason\":\"x\"}\n")}) {
     for (std::size_t chunk : {std::size_t{7}, std::size_t{4096}, std::size_t{1u << 20}}) {
       for (bool pipeline : {false, true}) {
         ReadOptions o;
@@ -1480,7 +1487,8 @@ TEST_CASE("gzip and zstd input reads as the data it holds", "[reader][compressed
   }
 }
 
-TEST_CASE("bad or truncated compressed data is an error that keeps what came before", "[reader][compressed][threads]") {
+TEST_CASE("bad or truncated compressed data is an error that keeps what came before",
+          "[reader][compressed][threads]") {
   const std::string plain = calls_ndjson(3000);
   for (const std::string& packed : {gzip(plain, 1), zstd(plain)}) {
     Collect c;
@@ -1491,13 +1499,15 @@ TEST_CASE("bad or truncated compressed data is an error that keeps what came bef
     REQUIRE(c.file_errors.size() == 1);
     CHECK(c.file_errors[0].find("truncated") != std::string::npos);
     std::string broken = packed;
-    for (std::size_t i = broken.size() / 2; i < broken.size() / 2 + 64; ++i) broken[i] = static_cast<char>(~broken[i]);
+    for (std::size_t i = broken.size() / 2; i < broken.size() / 2 + 64; ++i)
+      broken[i] = static_cast<char>(~broken[i]);
     Collect b;
     const ReadStats t = read_text(broken, b);
     CHECK(t.file_errors == 1);
     CHECK(t.calls < 3000);
     REQUIRE(b.file_errors.size() == 1);
-    CHECK((b.file_errors[0].find("gzip:") != std::string::npos || b.file_errors[0].find("zstd:") != std::string::npos));
+    CHECK((b.file_errors[0].find("gzip:") != std::string::npos ||
+           b.file_errors[0].find("zstd:") != std::string::npos));
   }
 }
 
@@ -1508,7 +1518,8 @@ TEST_CASE("compressed data from a pipe, detected by its bytes", "[reader][compre
   std::thread writer([&] {
     std::size_t off = 0;
     while (off < packed.size()) {
-      const ssize_t n = ::write(fds[1], packed.data() + off, std::min<std::size_t>(1000, packed.size() - off));
+      const ssize_t n =
+          ::write(fds[1], packed.data() + off, std::min<std::size_t>(1000, packed.size() - off));
       if (n <= 0) break;
       off += static_cast<std::size_t>(n);
     }
@@ -1539,7 +1550,8 @@ TEST_CASE("webhook shapes: the ending's fallbacks, flattened and bare messages",
       // Bare: no envelope.
       "{\"type\":\"end-of-call-report\",\"endedReason\":\"customer-ended-call\",\"call\":{\"id\":\"e\"}}\n"
       // An ended status-update with its reason only in the snapshot.
-      "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"call\":{\"id\":\"f\",\"endedReason\":\"voicemail\"}}}\n"
+      "{\"message\":{\"type\":\"status-update\",\"status\":\"ended\",\"call\":{\"id\":\"f\",\"endedReason\":"
+      "\"voicemail\"}}}\n"
       // Not ended: a status-update in progress.
       "{\"message\":{\"type\":\"status-update\",\"status\":\"in-progress\",\"call\":{\"id\":\"g\"}}}\n",
       c);
@@ -1566,9 +1578,11 @@ TEST_CASE("webhook shapes: the ending's fallbacks, flattened and bare messages",
 
 TEST_CASE("binary garbage that starts with a letter is unreadable, not text", "[reader][text]") {
   Collect c;
-  const ReadStats s = read_text(std::string("{\"id\":\"a\",\"endedReason\":\"x\"}\nr\x16\xB9\xEF""8\x90tO\x1Fv\n"
-                                            "{\"id\":\"b\",\"endedReason\":\"y\"}\nListing calls\xE2\x80\xA6 done\n"),
-                                c);
+  const ReadStats s =
+      read_text(std::string("{\"id\":\"a\",\"endedReason\":\"x\"}\nr\x16\xB9\xEF"
+                            "8\x90tO\x1Fv\n"
+                            "{\"id\":\"b\",\"endedReason\":\"y\"}\nListing calls\xE2\x80\xA6 done\n"),
+                c);
   CHECK(s.calls == 2);
   CHECK(s.unreadable == 1);
   CHECK(s.text_lines == 1);  // UTF-8 text (an ellipsis) is text

@@ -9,8 +9,8 @@
 
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/report.hpp"
-#include "vapidiag/text.hpp"
 #include "vapidiag/table.hpp"
+#include "vapidiag/text.hpp"
 
 using namespace vapidiag;
 
@@ -248,7 +248,8 @@ TEST_CASE("a merged summary recomputes its rates and keeps the samples of one ru
 
 TEST_CASE("summary text fits a terminal's width by cutting the last column", "[summary][text]") {
   Summary s;
-  for (const char* code : {"customer-ended-call", "assistant-forwarded-call", "pipeline-error-openai-429-exceeded-quota"}) {
+  for (const char* code :
+       {"customer-ended-call", "assistant-forwarded-call", "pipeline-error-openai-429-exceeded-quota"}) {
     CallRecord r;
     r.id = code;
     r.ended_reason = code;
@@ -257,8 +258,8 @@ TEST_CASE("summary text fits a terminal's width by cutting the last column", "[s
   SummaryReportOptions o;
   const Style plain{};
   const auto cols = [](const std::string& line) {
-    return static_cast<std::size_t>(
-        std::count_if(line.begin(), line.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        line.begin(), line.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   };
   const std::string full = render_summary_text(s, o, plain);
   CHECK(full.find("\u2026") == std::string::npos);  // piped: full lines

@@ -62,10 +62,10 @@ struct CallRecord {
   std::uint32_t user_turns = 0;
   std::uint32_t bot_turns = 0;
   std::uint32_t tool_calls = 0;
-  std::string last_speaker;                  // "user", "bot", "tool" or empty
+  std::string last_speaker;                   // "user", "bot", "tool" or empty
   std::int64_t last_user_turn_end = kNoTime;  // epoch ms (endTime, else time) of the last user message
   std::int64_t last_bot_turn_end = kNoTime;
-  double first_bot_seconds = -1.0;           // secondsFromStart of the first bot message
+  double first_bot_seconds = -1.0;  // secondsFromStart of the first bot message
 
   std::vector<TransferInfo> transfers;  // artifact.transfers
 

@@ -28,7 +28,7 @@ namespace vapidiag {
 struct CheckRule {
   std::string name;  // canonical: failed, fault:X, symptom:X, finding:X, unknown-code, summary.X
   bool failed = false;
-  AlertRule target;     // kind and target, when not `failed`
+  AlertRule target;      // kind and target, when not `failed`
   double max_rate = -1;  // percent; < 0: any matching call fires it
 };
 
@@ -42,8 +42,8 @@ struct CheckSpec {
 // with a message (and the nearest name) on an empty, ambiguous or unknown name, or a rate
 // on a cross-call finding; the message starts with the input it is about ("fail-on: " or
 // "max-rate: "), for the front end to name as it names them.
-bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& max_rates, std::uint64_t min_calls,
-                      CheckSpec* out, std::string* err);
+bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& max_rates,
+                      std::uint64_t min_calls, CheckSpec* out, std::string* err);
 
 struct RuleResult {
   std::string name;
@@ -66,7 +66,7 @@ struct CheckResult {
 };
 
 // Reads the logs and evaluates the rules: one pass, any number of threads.
-CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string>& inputs, const LogReadOptions& o,
-                            LogEvents& events, LogResult* result);
+CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string>& inputs,
+                            const LogReadOptions& o, LogEvents& events, LogResult* result);
 
 }  // namespace vapidiag

@@ -11,7 +11,15 @@
 namespace vapidiag {
 
 // The six sections of Vapi's troubleshooting guide, in its order, plus unknown.
-enum class Symptom : std::uint8_t { NeverRang, NoAnswer, Dropped, Silent, TransferFailed, EndedNormally, Unknown };
+enum class Symptom : std::uint8_t {
+  NeverRang,
+  NoAnswer,
+  Dropped,
+  Silent,
+  TransferFailed,
+  EndedNormally,
+  Unknown
+};
 enum class Fault : std::uint8_t { Vapi, Provider, Customer, Normal, Unknown };
 enum class Retry : std::uint8_t { Retry, RetryLater, FixFirst, None };
 enum class MatchKind : std::uint8_t { Exact, Alias, Pattern, Decoded, Unknown };
@@ -25,8 +33,8 @@ inline constexpr std::array<std::string_view, 5> kMatchKindNames = {"exact", "al
                                                                     "unknown"};
 // Components a classification may name. The table generator rejects any other word.
 inline constexpr std::array<std::string_view, 15> kComponents = {
-    "billing", "configuration", "server-url", "platform", "telephony", "sip", "web-client", "llm",
-    "voice", "transcriber", "video", "transfer", "call-flow", "hook", "unknown"};
+    "billing", "configuration", "server-url", "platform", "telephony", "sip",  "web-client", "llm",
+    "voice",   "transcriber",   "video",      "transfer", "call-flow", "hook", "unknown"};
 
 constexpr std::string_view to_string(Symptom s) { return kSymptomNames[static_cast<std::size_t>(s)]; }
 constexpr std::string_view to_string(Fault f) { return kFaultNames[static_cast<std::size_t>(f)]; }
@@ -60,7 +68,7 @@ struct Classification {
   // A retired code whose fault tag names the other party than its successor's (Vapi moved
   // it from vapifault to providerfault): the fault is the successor's, not the tag's.
   bool fault_from_successor = false;
-  std::string_view docs;       // full docs.vapi.ai URL
+  std::string_view docs;                // full docs.vapi.ai URL
   const CodeRow* row = nullptr;         // exact/alias matches
   const PatternRow* pattern = nullptr;  // pattern/decoded matches
   const Provider* provider_info = nullptr;

@@ -12,8 +12,8 @@ namespace vapidiag {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFound = 1;  // explain: a code is unknown; check: calls match --fail-on
 inline constexpr int kExitUsage = 2;
-inline constexpr int kExitInput = 3;  // unreadable input or records
-inline constexpr int kExitOutput = 4; // output could not be written (full disk...)
+inline constexpr int kExitInput = 3;   // unreadable input or records
+inline constexpr int kExitOutput = 4;  // output could not be written (full disk...)
 
 struct CliEnv {
   std::FILE* in = stdin;
@@ -23,7 +23,7 @@ struct CliEnv {
   bool out_is_tty = false;
   bool err_is_tty = false;
   bool in_is_tty = false;
-  bool no_color = false;  // NO_COLOR set and non-empty
+  bool no_color = false;        // NO_COLOR set and non-empty
   std::size_t out_columns = 0;  // the terminal's width when stdout is one, else 0 (no limit)
 };
 

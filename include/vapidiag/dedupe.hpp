@@ -47,7 +47,7 @@ class CallDeduper {
     std::string file;
     std::uint64_t seq = 0;
     std::int64_t time = kNoTime;
-    bool dropped = false;  // a complete record of its call came: it is a duplicate
+    bool dropped = false;         // a complete record of its call came: it is a duplicate
     std::int64_t wall = kNoTime;  // when it arrived on the wall clock (live input), else kNoTime
   };
 
@@ -55,8 +55,8 @@ class CallDeduper {
   // (copied) and comes back from release(). Duplicate: it merges into a call counted before.
   // Held records whose window passed by this record are moved to `released` first (they
   // count before this one).
-  Verdict offer(const CallRecord& rec, const RecordPos& pos, std::string_view file, std::vector<Held>& released,
-               std::int64_t wall_ms = kNoTime);
+  Verdict offer(const CallRecord& rec, const RecordPos& pos, std::string_view file,
+                std::vector<Held>& released, std::int64_t wall_ms = kNoTime);
   // Live input: held records that arrived before `wall_deadline` (epoch ms) count now,
   // whatever the messages' own times say.
   void release_before_wall(std::int64_t wall_deadline, std::vector<Held>& released);
@@ -83,7 +83,7 @@ class CallDeduper {
   DedupeOptions o_;
   std::unordered_map<std::string, Entry> calls_;
   std::deque<std::pair<std::string, std::uint64_t>> order_;  // ids by first sight (window mode: to forget)
-  std::deque<Held> held_;                                     // in input order
+  std::deque<Held> held_;                                    // in input order
   std::uint64_t seq_ = 0;
   std::int64_t clock_ = kNoTime;  // the latest message time seen
   std::uint64_t duplicates_ = 0;

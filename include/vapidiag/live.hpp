@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "vapidiag/call_record.hpp"
-#include "vapidiag/dedupe.hpp"
 #include "vapidiag/classification.hpp"
+#include "vapidiag/dedupe.hpp"
 #include "vapidiag/findings.hpp"
 #include "vapidiag/reader.hpp"
 #include "vapidiag/summary.hpp"
@@ -111,8 +111,8 @@ class LiveTally {
 
  private:
   void count(const CallRecord& rec, const CallDiagnosis& d) const;  // mu_ held
-  void release_locked(std::int64_t now_ms) const;                  // mu_ held
-  void count_released() const;                                     // mu_ held; empties released_
+  void release_locked(std::int64_t now_ms) const;                   // mu_ held
+  void count_released() const;                                      // mu_ held; empties released_
 
   mutable std::mutex mu_;
   Thresholds thresholds_;

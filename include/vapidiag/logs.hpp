@@ -28,7 +28,7 @@ struct CallFilter {
   std::string component;
   std::string code_glob;                          // normalised code glob (* and ?)
   std::int64_t since = kNoTime, until = kNoTime;  // [since, until) on call_time()
-  bool failures_only = false;  // failed calls only (call_failed)
+  bool failures_only = false;                     // failed calls only (call_failed)
 
   bool match(const CallRecord& rec, const Classification& c, Symptom by_evidence, bool failed) const;
 };
@@ -49,7 +49,7 @@ struct LogReadOptions {
   CallFilter filter;
   Thresholds thresholds;
   bool finding_details = true;  // false: findings by id only (for counting)
-  DedupeOptions dedupe;          // one call, one count (vapidiag/dedupe.hpp)
+  DedupeOptions dedupe;         // one call, one count (vapidiag/dedupe.hpp)
   std::size_t jobs = 1;         // threads (see above)
   int stdin_fd = 0;             // what "-" reads
   std::string stdin_name = "<stdin>";

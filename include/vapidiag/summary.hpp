@@ -119,8 +119,8 @@ class Summary {
     return n;
   }
 
-  std::uint64_t filtered_out = 0;                                         // ended calls left out by filters
-  std::uint64_t duplicates = 0;  // ended-call records merged into a call counted already (dedupe.hpp)
+  std::uint64_t filtered_out = 0;  // ended calls left out by filters
+  std::uint64_t duplicates = 0;    // ended-call records merged into a call counted already (dedupe.hpp)
   // Which runs over which inputs this summary holds: one id per run (run_id), the union
   // after merges. Two summaries that share one count the same calls: merging them would
   // count those twice.

@@ -55,15 +55,19 @@ std::string completions(const CLI::App& app, const std::string& shell) {
   out = shell == "zsh" ? "#compdef vapidiag\n# zsh completion for vapidiag (vapidiag completions zsh)\n"
                          "autoload -U +X bashcompinit && bashcompinit\n"
                        : "# bash completion for vapidiag (vapidiag completions bash)\n";
-  out += "_vapidiag() {\n  local cur=${COMP_WORDS[COMP_CWORD]} opts\n  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
-         "    COMPREPLY=($(compgen -W \"" + names + "\" -- \"$cur\"))\n    return\n  fi\n"
-         "  case \"${COMP_WORDS[1]}\" in\n";
+  out +=
+      "_vapidiag() {\n  local cur=${COMP_WORDS[COMP_CWORD]} opts\n  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+      "    COMPREPLY=($(compgen -W \"" +
+      names +
+      "\" -- \"$cur\"))\n    return\n  fi\n"
+      "  case \"${COMP_WORDS[1]}\" in\n";
   for (const auto& [n, flags] : cmds) {
     out += "    " + n + ") opts=\"";
     for (std::size_t i = 0; i < flags.size(); ++i) out += (i ? " " : "") + flags[i];
     out += "\" ;;\n";
   }
-  out += "    help) COMPREPLY=($(compgen -W \"" + names + "\" -- \"$cur\")); return ;;\n"
+  out += "    help) COMPREPLY=($(compgen -W \"" + names +
+         "\" -- \"$cur\")); return ;;\n"
          "    *) opts=\"\" ;;\n  esac\n"
          "  if [[ $cur == -* ]]; then\n    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n  else\n"
          "    COMPREPLY=($(compgen -f -- \"$cur\"))\n  fi\n}\ncomplete -F _vapidiag vapidiag\n";
@@ -158,7 +162,9 @@ int run_cli(const std::vector<std::string>& args, const CliEnv& env) {
       check_opts);
   std::string shell;
   CLI::App* comp = app.add_subcommand("completions", "Print a shell completion script (bash, zsh, fish)");
-  comp->add_option("shell", shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  comp->add_option("shell", shell, "bash, zsh or fish")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   comp->footer(R"(Examples:
   vapidiag completions bash > /etc/bash_completion.d/vapidiag
   vapidiag completions zsh > "${fpath[1]}/_vapidiag"
@@ -250,7 +256,8 @@ int exec_serve(int argc, char** argv) {
     ::execv(beside.c_str(), args.data());
   }
   ::execvp(name.c_str(), args.data());
-  std::fprintf(stderr, "vapidiag: serve: cannot run vapidiag-serve (%s): install it beside vapidiag or on PATH\n",
+  std::fprintf(stderr,
+               "vapidiag: serve: cannot run vapidiag-serve (%s): install it beside vapidiag or on PATH\n",
                std::strerror(errno));
   return kExitUsage;
 }

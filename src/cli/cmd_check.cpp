@@ -49,7 +49,8 @@ int run_check(const CheckOptions& o, Context& ctx) {
     if (const char* path = std::getenv("GITHUB_STEP_SUMMARY"); path != nullptr && *path != '\0') {
       std::ofstream f(path, std::ios::app);
       f << render_verdict_step_summary(v);
-      if (!f) ctx.err.line(std::string("vapidiag check: cannot append to GITHUB_STEP_SUMMARY (") + path + ")");
+      if (!f)
+        ctx.err.line(std::string("vapidiag check: cannot append to GITHUB_STEP_SUMMARY (") + path + ")");
     }
   } else {
     ctx.out.write(render_verdict_text(v));

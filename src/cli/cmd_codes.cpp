@@ -101,7 +101,8 @@ int run_codes(const CodesOptions& o, Context& ctx) {
       near.emplace_back(edit_distance(p.slug, o.provider), p.slug);
     }
     if (!known) {
-      std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::stable_sort(near.begin(), near.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
       std::string did;
       for (std::size_t i = 0; i < near.size() && i < 3 && near[i].first <= 3; ++i)
         did += std::string(did.empty() ? "" : ", ") + std::string(near[i].second);

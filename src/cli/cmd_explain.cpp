@@ -29,7 +29,8 @@ void field(Context& ctx, std::string_view label, std::string_view value, std::st
 void explain_text(const Classification& c, std::string_view as_given, Context& ctx) {
   const Style& st = ctx.style;
   std::string head = std::string(st.bold()) + std::string(as_given) + std::string(st.reset());
-  if (as_given != c.code) head += std::string(st.dim()) + " (read as " + std::string(c.code) + ")" + std::string(st.reset());
+  if (as_given != c.code)
+    head += std::string(st.dim()) + " (read as " + std::string(c.code) + ")" + std::string(st.reset());
   if (!c.classified()) {
     ctx.out.line(head + "  " + std::string(st.red()) + "unknown code" + std::string(st.reset()));
     const auto sugg = suggest(c.code);

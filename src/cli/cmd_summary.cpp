@@ -30,7 +30,8 @@ int merge_summaries(const std::vector<std::string>& files, Context& ctx, Summary
     std::string err;
     if (!Summary::from_json(ss.str(), &part, &err)) {
       ctx.err.line("vapidiag: " + f + ": error: " + err +
-                   "; --merge reads what `vapidiag summary --format json` wrote (summarise call logs without --merge)");
+                   "; --merge reads what `vapidiag summary --format json` wrote (summarise call logs without "
+                   "--merge)");
       rc = kExitInput;
       continue;
     }
@@ -44,12 +45,15 @@ int merge_summaries(const std::vector<std::string>& files, Context& ctx, Summary
     std::string twice, overlap;
     for (const std::string& id : part.run_ids)
       for (const std::string& seen : total->run_ids) {
-        if (seen == id) twice = id;
-        else if (seen.compare(0, 8, id, 0, 8) == 0) overlap = id;
+        if (seen == id)
+          twice = id;
+        else if (seen.compare(0, 8, id, 0, 8) == 0)
+          overlap = id;
       }
     if (!twice.empty()) {
-      ctx.err.line("vapidiag: " + f + ": error: summarises the same input as a summary merged before it (run " +
-                   twice + "): merging it would count those calls twice; left out");
+      ctx.err.line("vapidiag: " + f +
+                   ": error: summarises the same input as a summary merged before it (run " + twice +
+                   "): merging it would count those calls twice; left out");
       rc = kExitInput;
       continue;
     }

@@ -43,8 +43,8 @@ struct LogOptions {
   std::vector<std::string> files;
   std::string symptom, fault, component, code_glob, since, until;
   bool failures_only = false;
-  bool dedupe_exact = false;      // --dedupe
-  double dedupe_window_s = 120;   // --dedupe-window
+  bool dedupe_exact = false;     // --dedupe
+  double dedupe_window_s = 120;  // --dedupe-window
   double max_record_mb = 32;
   std::size_t jobs = 1;                      // threads for one large NDJSON file (summary, check)
   std::map<std::string, double> thresholds;  // data/thresholds.tsv, one flag each

@@ -6,8 +6,8 @@
 #include <array>
 #include <cctype>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 #include <thread>
 
@@ -27,7 +27,8 @@ std::int64_t now_ms() {
     const std::int64_t t = parse_iso8601_ms(pinned);
     if (t != kNoTime) return t;
   }
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -55,8 +56,6 @@ std::int64_t parse_time_option(const std::string& s) {
 
 }  // namespace
 
-
-
 bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   CallFilter& f = out->filter;
   if (!o.symptom.empty()) f.symptom = parse_symptom(o.symptom);
@@ -71,7 +70,8 @@ bool make_read_options(const LogOptions& o, Context& ctx, LogReadOptions* out) {
   f.until = parse_time_option(o.until);
   if ((!o.since.empty() && f.since == kNoTime) || (!o.until.empty() && f.until == kNoTime)) {
     ctx.err.line(
-        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z, or 24h, 7d, "
+        "vapidiag: --since/--until take an ISO 8601 time such as 2024-06-30 or 2024-06-30T03:00:00Z, or 24h, "
+        "7d, "
         "30m, today, yesterday");
     return false;
   }
@@ -100,7 +100,8 @@ bool is_saved_summary(const std::string& path) {
   std::fclose(f);
   const std::string_view h(head, n);
   const std::size_t brace = h.find_first_not_of(" \t\r\n");
-  return brace != std::string_view::npos && h[brace] == '{' && h.find("\"schema_version\"") != std::string_view::npos &&
+  return brace != std::string_view::npos && h[brace] == '{' &&
+         h.find("\"schema_version\"") != std::string_view::npos &&
          (h.find("\"kind\": \"summary\"") != std::string_view::npos ||
           h.find("\"kind\":\"summary\"") != std::string_view::npos);
 }
@@ -111,7 +112,8 @@ bool resolve_inputs(const LogOptions& o, Context& ctx, std::vector<std::string>*
   // A saved summary given as a call log would read as one record and no calls.
   for (const std::string& f : o.files) {
     if (f != "-" && is_saved_summary(f)) {
-      ctx.err.line("vapidiag: " + f + ": a summary written by vapidiag, not a call log; to combine summaries: " +
+      ctx.err.line("vapidiag: " + f +
+                   ": a summary written by vapidiag, not a call log; to combine summaries: " +
                    "vapidiag summary --merge FILE...");
       return false;
     }
@@ -152,9 +154,10 @@ void StderrEvents::on_record_warning(const BadRecord& b) {
   if (quiet) return;
   clear_progress();
   const Style& st = ctx_.err_style;
-  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" + std::to_string(b.pos.line) + ":" +
-                std::to_string(b.pos.column) + std::string(st.reset()) + ": record " + std::to_string(b.pos.record) +
-                ": " + std::string(st.yellow()) + "warning" + std::string(st.reset()) + ": " + std::string(b.message));
+  ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(b.file) + ":" +
+                std::to_string(b.pos.line) + ":" + std::to_string(b.pos.column) + std::string(st.reset()) +
+                ": record " + std::to_string(b.pos.record) + ": " + std::string(st.yellow()) + "warning" +
+                std::string(st.reset()) + ": " + std::string(b.message));
 }
 
 void StderrEvents::on_text_lines(std::string_view file, std::uint64_t first_line, std::uint64_t lines,
@@ -163,9 +166,10 @@ void StderrEvents::on_text_lines(std::string_view file, std::uint64_t first_line
   clear_progress();
   const Style& st = ctx_.err_style;
   ctx_.err.line(std::string(st.bold()) + "vapidiag: " + std::string(file) + ":" + std::to_string(first_line) +
-                std::string(st.reset()) + ": " + std::string(st.yellow()) + "warning" + std::string(st.reset()) +
-                ": skipped " + with_commas(lines) + (lines == 1 ? " line" : " lines") +
-                " of text around the JSON (the first: \"" + std::string(sample) + "\")");
+                std::string(st.reset()) + ": " + std::string(st.yellow()) + "warning" +
+                std::string(st.reset()) + ": skipped " + with_commas(lines) +
+                (lines == 1 ? " line" : " lines") + " of text around the JSON (the first: \"" +
+                std::string(sample) + "\")");
 }
 
 void StderrEvents::on_progress(std::string_view file, std::uint64_t bytes, std::uint64_t calls) {
@@ -199,8 +203,8 @@ void report_skipped(const LogResult& r, Context& ctx) {
             (r.stats.file_errors == 1 ? "" : "s");
   if (!what.empty()) ctx.err.line("vapidiag: skipped " + what);
   if (r.stats.records == 0 && r.stats.file_errors == 0)
-    ctx.err.line(std::string("vapidiag: warning: ") +
-                 (r.files == 1 ? "the input holds" : "the inputs hold") + " no records (empty, or only blanks)");
+    ctx.err.line(std::string("vapidiag: warning: ") + (r.files == 1 ? "the input holds" : "the inputs hold") +
+                 " no records (empty, or only blanks)");
 }
 
 int input_exit(const LogResult& r) {

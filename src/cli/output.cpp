@@ -1,12 +1,12 @@
 #include "output.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace vapidiag::cli {
 
@@ -39,7 +39,6 @@ bool Output::finish() {
 }
 
 std::string Output::error() const { return err_ ? std::strerror(err_) : ""; }
-
 
 bool write_file_whole(const std::string& path, std::string_view data, std::string* err) {
   std::string tmp = path + ".tmp-XXXXXX";

@@ -34,7 +34,8 @@ CLI::Validator number_in(double lo, double hi, bool integer) {
         if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
           return "'" + s + "' is not a number";
         if (integer && v != std::floor(v)) return "'" + s + "' is not a whole number";
-        if (v < lo || v > hi) return "'" + s + "' is not between " + number_text(lo) + " and " + number_text(hi);
+        if (v < lo || v > hi)
+          return "'" + s + "' is not between " + number_text(lo) + " and " + number_text(hi);
         return {};
       },
       "");
@@ -66,7 +67,8 @@ void add_filter_options(CLI::App& app, LogOptions& o, bool call_filters) {
         ->check(CLI::IsMember(names(kFaultNames)));
     app.add_option("--component", o.component, "Only calls failing in this component")
         ->check(CLI::IsMember(names(kComponents)));
-    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)")->type_name("GLOB");
+    app.add_option("--code", o.code_glob, "Only calls whose endedReason matches GLOB (* and ?)")
+        ->type_name("GLOB");
   }
   app.add_option("--since", o.since,
                  "Only calls at or after this time: ISO 8601, or 24h, 7d, 30m ago, today, yesterday (UTC)")

@@ -13,8 +13,8 @@
 
 namespace vapidiag::cli {
 
-int run_log_command(const std::string& /*name*/, const LogCommands& /*o*/, const std::vector<std::string>& args,
-                    Context& ctx) {
+int run_log_command(const std::string& /*name*/, const LogCommands& /*o*/,
+                    const std::vector<std::string>& args, Context& ctx) {
   ctx.out.finish();
   ctx.err.finish();
   std::string prog = "vapidiag-logs";

@@ -4,9 +4,9 @@
 // usage: vapidiag_gen DATA_DIR OUTPUT_FILE
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -59,8 +59,9 @@ std::vector<Line> read_rows(const std::string& dir, const std::string& name, std
       start = tab + 1;
     }
     if (l.cols.size() != ncols) {
-      fail(path, number, "expected " + std::to_string(ncols) + " tab-separated columns, found " +
-                             std::to_string(l.cols.size()));
+      fail(path, number,
+           "expected " + std::to_string(ncols) + " tab-separated columns, found " +
+               std::to_string(l.cols.size()));
       continue;
     }
     bool ok = true;
@@ -93,7 +94,7 @@ int index_of(const std::array<std::string_view, N>& names, std::string_view s) {
   return -1;
 }
 
-const std::array<std::string_view, 7> kSymptomEnum = {"NeverRang", "NoAnswer", "Dropped", "Silent",
+const std::array<std::string_view, 7> kSymptomEnum = {"NeverRang",      "NoAnswer",      "Dropped", "Silent",
                                                       "TransferFailed", "EndedNormally", "Unknown"};
 const std::array<std::string_view, 5> kFaultEnum = {"Vapi", "Provider", "Customer", "Normal", "Unknown"};
 const std::array<std::string_view, 4> kRetryEnum = {"Retry", "RetryLater", "FixFirst", "None"};
@@ -105,10 +106,18 @@ std::string lit(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '?': out += "\\?"; break;  // no trigraphs
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '?':
+        out += "\\?";
+        break;  // no trigraphs
       default:
         if (c < 0x20) {
           char buf[8];
@@ -226,15 +235,19 @@ int main(int argc, char** argv) {
     while (std::getline(in, text)) {
       ++number;
       if (text.empty() || text[0] == '#') continue;
-      if (!valid_code(text, false)) fail(path, number, "not a valid code: '" + text + "'");
-      else if (!official.insert(text).second) fail(path, number, "duplicate code '" + text + "'");
+      if (!valid_code(text, false))
+        fail(path, number, "not a valid code: '" + text + "'");
+      else if (!official.insert(text).second)
+        fail(path, number, "duplicate code '" + text + "'");
     }
   }
   for (const std::string& c : official) known[c] = "{" + lit(c) + ", false, {}, {}, {}}";
   for (const Line& l : read_rows(dir, "retired-codes.tsv", 4)) {
     const std::string& c = l.cols[0];
-    if (!valid_code(c, false)) fail(l.file, l.number, "not a valid code: '" + c + "'");
-    else if (known.count(c)) fail(l.file, l.number, "'" + c + "' is listed twice or is still official");
+    if (!valid_code(c, false))
+      fail(l.file, l.number, "not a valid code: '" + c + "'");
+    else if (known.count(c))
+      fail(l.file, l.number, "'" + c + "' is listed twice or is still official");
     else if (l.cols[3] != "-" && !official.count(l.cols[3]))
       fail(l.file, l.number, "successor '" + l.cols[3] + "' is not an official code");
     else {
@@ -306,18 +319,21 @@ int main(int argc, char** argv) {
       fail(l.file, l.number, "'" + c + "' is a vapifault code: charged must be no"), ok = false;
     ok = check_unknown(l, c, l.cols[2]) && ok;
     row_fault_comp[c] = {l.cols[2], l.cols[3]};
-    if (!known.count(c)) fail(l.file, l.number, "'" + c + "' is neither an official nor a retired code"), ok = false;
+    if (!known.count(c))
+      fail(l.file, l.number, "'" + c + "' is neither an official nor a retired code"), ok = false;
     if (successors.count(c))
-      fail(l.file, l.number, "'" + c + "' is retired with a successor: it takes the successor's row"), ok = false;
+      fail(l.file, l.number, "'" + c + "' is retired with a successor: it takes the successor's row"),
+          ok = false;
     if (code_rows.count(c)) fail(l.file, l.number, "duplicate row for '" + c + "'"), ok = false;
-    if (l.cols[5] != "yes" && l.cols[5] != "no") fail(l.file, l.number, "charged must be yes or no"), ok = false;
+    if (l.cols[5] != "yes" && l.cols[5] != "no")
+      fail(l.file, l.number, "charged must be yes or no"), ok = false;
     ok = check_docs(l, 6) && ok;
     ok = check_text(l, 7, false) && ok;
     ok = check_text(l, 8, false) && ok;
     if (!ok) continue;
-    code_rows[c] = "{" + lit(c) + ", Symptom::" + cm.symptom + ", Fault::" + cm.fault + ", " + lit(l.cols[3]) +
-                   ", Retry::" + cm.retry + ", " + (l.cols[5] == "yes" ? "true" : "false") + ", " +
-                   lit(docs_host + l.cols[6]) + ", " + lit(l.cols[7]) + ", " + lit(l.cols[8]) + "}";
+    code_rows[c] = "{" + lit(c) + ", Symptom::" + cm.symptom + ", Fault::" + cm.fault + ", " +
+                   lit(l.cols[3]) + ", Retry::" + cm.retry + ", " + (l.cols[5] == "yes" ? "true" : "false") +
+                   ", " + lit(docs_host + l.cols[6]) + ", " + lit(l.cols[7]) + ", " + lit(l.cols[8]) + "}";
   }
 
   // Pattern rows, ordered for matching.
@@ -335,7 +351,8 @@ int main(int argc, char** argv) {
     bool ok = check_common(l, 2, 3, 4, 5, true, &cm);
     ok = check_unknown(l, p, l.cols[3]) && ok;
     if (!valid_code(p, true) || p.find("**") != std::string::npos)
-      fail(l.file, l.number, "invalid pattern '" + p + "': use a-z 0-9 . - _ and the wildcards * ?"), ok = false;
+      fail(l.file, l.number, "invalid pattern '" + p + "': use a-z 0-9 . - _ and the wildcards * ?"),
+          ok = false;
     if (p.find_first_of("*?") == std::string::npos)
       fail(l.file, l.number, "pattern '" + p + "' has no wildcard: put it in codes.tsv"), ok = false;
     if (!seen_patterns.insert(p).second) fail(l.file, l.number, "duplicate pattern '" + p + "'"), ok = false;
@@ -393,7 +410,8 @@ int main(int argc, char** argv) {
     int n = 0;
     while (std::getline(ss, s, ',')) {
       ++n;
-      if (!official.count(s)) fail(l.file, l.number, "suggestion '" + s + "' is not an official code"), ok = false;
+      if (!official.count(s))
+        fail(l.file, l.number, "suggestion '" + s + "' is not an official code"), ok = false;
     }
     if (n > 3) fail(l.file, l.number, "at most three suggestions"), ok = false;
     if (hints.count(c)) fail(l.file, l.number, "duplicate hint '" + c + "'"), ok = false;
@@ -407,7 +425,8 @@ int main(int argc, char** argv) {
     for (const Line& l : read_rows(dir, "findings.tsv", 6)) {
       bool ok = valid_code(l.cols[0], false);
       if (!ok) fail(l.file, l.number, "invalid finding id '" + l.cols[0] + "'");
-      if (!ids.insert(l.cols[0]).second) fail(l.file, l.number, "duplicate finding '" + l.cols[0] + "'"), ok = false;
+      if (!ids.insert(l.cols[0]).second)
+        fail(l.file, l.number, "duplicate finding '" + l.cols[0] + "'"), ok = false;
       if (l.cols[1] != "info" && l.cols[1] != "warning" && l.cols[1] != "error")
         fail(l.file, l.number, "severity must be info, warning or error"), ok = false;
       std::stringstream ss(l.cols[2]);
@@ -418,9 +437,9 @@ int main(int argc, char** argv) {
       if (sym < 0) fail(l.file, l.number, "unknown symptom '" + l.cols[3] + "'"), ok = false;
       ok = check_text(l, 4, false) && check_text(l, 5, false) && ok;
       if (ok)
-        findings.push_back("{" + lit(l.cols[0]) + ", " + lit(l.cols[1]) + ", " + lit(l.cols[2]) + ", Symptom::" +
-                           std::string(kSymptomEnum[static_cast<std::size_t>(sym)]) + ", " + lit(l.cols[4]) + ", " +
-                           lit(l.cols[5]) + "}");
+        findings.push_back("{" + lit(l.cols[0]) + ", " + lit(l.cols[1]) + ", " + lit(l.cols[2]) +
+                           ", Symptom::" + std::string(kSymptomEnum[static_cast<std::size_t>(sym)]) + ", " +
+                           lit(l.cols[4]) + ", " + lit(l.cols[5]) + "}");
     }
     std::set<std::string> names;
     for (const Line& l : read_rows(dir, "thresholds.tsv", 4)) {
@@ -428,9 +447,11 @@ int main(int argc, char** argv) {
       if (!ok) fail(l.file, l.number, "invalid or duplicate threshold name '" + l.cols[0] + "'");
       char* end = nullptr;
       const double v = std::strtod(l.cols[1].c_str(), &end);
-      if (!end || *end || !(v >= 0)) fail(l.file, l.number, "default must be a non-negative number"), ok = false;
+      if (!end || *end || !(v >= 0))
+        fail(l.file, l.number, "default must be a non-negative number"), ok = false;
       if (ok)
-        thresholds.push_back("{" + lit(l.cols[0]) + ", " + l.cols[1] + ", " + lit(l.cols[2]) + ", " + lit(l.cols[3]) + "}");
+        thresholds.push_back("{" + lit(l.cols[0]) + ", " + l.cols[1] + ", " + lit(l.cols[2]) + ", " +
+                             lit(l.cols[3]) + "}");
     }
   }
 

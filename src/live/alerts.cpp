@@ -85,7 +85,8 @@ bool resolve_rule_name(std::string_view name, AlertRule* r, std::string* err) {
   for (const std::string& n : all)
     if (const int d = edit_distance(n, name); d < best_d) best_d = d, best = n;
   *err = "'" + std::string(name) + "' is not a fault party, symptom, finding id or unknown-code" +
-         (best.empty() ? std::string(" (see `vapidiag codes` and data/findings.tsv)") : "; did you mean " + best + "?");
+         (best.empty() ? std::string(" (see `vapidiag codes` and data/findings.tsv)")
+                       : "; did you mean " + best + "?");
   return false;
 }
 

@@ -116,7 +116,8 @@ LiveTally::LiveTally(const Thresholds& t, DedupeOptions dedupe) : thresholds_(t)
 
 namespace {
 std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 }  // namespace
@@ -288,7 +289,8 @@ std::string LiveTally::prometheus() const {
   family(out, "vapidiag_calls_by_code_total", "counter",
          "Ended calls by endedReason: codes Vapi publishes, any other as \"other\".");
   for (const auto& [k, v] : codes_) sample(out, "vapidiag_calls_by_code_total", label("code", k), u(v));
-  family(out, "vapidiag_calls_failed_total", "counter", "Failed ended calls: fault party not normal, or evidence the caller was not served.");
+  family(out, "vapidiag_calls_failed_total", "counter",
+         "Failed ended calls: fault party not normal, or evidence the caller was not served.");
   sample(out, "vapidiag_calls_failed_total", "", u(summary_.failures()));
   family(out, "vapidiag_findings_total", "counter", "Ended calls by finding id (data/findings.tsv).");
   for (const FindingDef& f : finding_defs()) {

@@ -49,7 +49,8 @@ void CallDeduper::forget_old() {
 CallDeduper::Verdict CallDeduper::offer(const CallRecord& rec, const RecordPos& pos, std::string_view file,
                                         std::vector<Held>& released, std::int64_t wall_ms) {
   ++seq_;
-  if (rec.message_time != kNoTime) clock_ = std::max(clock_ == kNoTime ? rec.message_time : clock_, rec.message_time);
+  if (rec.message_time != kNoTime)
+    clock_ = std::max(clock_ == kNoTime ? rec.message_time : clock_, rec.message_time);
   release_due(released);
   forget_old();
   const bool webhook = rec.shape != RecordShape::Call;
@@ -88,7 +89,8 @@ CallDeduper::Verdict CallDeduper::offer(const CallRecord& rec, const RecordPos& 
 }
 
 void CallDeduper::release_before_wall(std::int64_t wall_deadline, std::vector<Held>& released) {
-  release_while([wall_deadline](const Held& h) { return h.wall != kNoTime && h.wall < wall_deadline; }, released);
+  release_while([wall_deadline](const Held& h) { return h.wall != kNoTime && h.wall < wall_deadline; },
+                released);
 }
 
 void CallDeduper::release_all(std::vector<Held>& released) {

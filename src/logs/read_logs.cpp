@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -20,7 +20,8 @@
 
 namespace vapidiag {
 
-bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom by_evidence, bool failed) const {
+bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom by_evidence,
+                       bool failed) const {
   if (symptom && by_evidence != *symptom) return false;
   if (fault && c.fault != *fault) return false;
   if (!component.empty() && c.component != component) return false;
@@ -188,7 +189,8 @@ class WorkerSink final : public RecordSink {
 
 // Byte ranges for reading one file on several threads, or a single range when the
 // file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
-std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size, std::size_t jobs,
+std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
+                                                                  std::size_t jobs,
                                                                   const DedupeOptions& dedupe) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
   constexpr std::uint64_t kMinSplit = 32u << 20;
@@ -276,7 +278,8 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
       sink.bytes_done += s.bytes;
       sink.calls_done += s.calls;
       r.stats.add(s);
-      if (sink.text_lines) events.on_text_lines(name, sink.text_first_line, sink.text_lines, sink.text_sample);
+      if (sink.text_lines)
+        events.on_text_lines(name, sink.text_first_line, sink.text_lines, sink.text_sample);
       continue;
     }
     // Ranges 1.. on worker threads, range 0 here.

@@ -396,8 +396,9 @@ std::uint64_t Framer::rec_byte(std::uint64_t p, std::uint8_t c) {
     case '{':
     case '[':
       if (c == '{' && p == st_.line_start && st_.mode != LineMode::Lines && kind_ != Kind::Ignored) {
-        cut_record("truncated record: the next record starts on " + record_line(st_.line) + ", before it ended",
-                   false);
+        cut_record(
+            "truncated record: the next record starts on " + record_line(st_.line) + ", before it ended",
+            false);
         return p;  // read again as the start of the next record
       }
       if (watch_ == Watch::ExpectValue && st_.depth == 1 && watch_value_start(c)) return p + 1;

@@ -211,9 +211,9 @@ class Framer {
   Phase phase_ = Phase::Top;
   Ctx ctx_ = Ctx::Stream;
   Kind kind_ = Kind::Object;
-  bool started_ = false;     // past the byte order mark check
-  bool seen_value_ = false;  // a top-level '{' or '[' was seen
-  bool seen_text_ = false;   // text lines came before any value
+  bool started_ = false;         // past the byte order mark check
+  bool seen_value_ = false;      // a top-level '{' or '[' was seen
+  bool seen_text_ = false;       // text lines came before any value
   std::uint8_t first_byte_ = 0;  // the first non-blank byte, for the not-JSON message
   bool stopped_ = false;
   bool whole_lines_ = false;

@@ -43,14 +43,14 @@ namespace vapidiag {
 
 namespace {
 
+using reader_detail::Compression;
 using reader_detail::Extractor;
 using reader_detail::FrameHandler;
 using reader_detail::Framer;
 using reader_detail::kPadding;
+using reader_detail::open_decompressed;
 using reader_detail::Outcome;
 using reader_detail::Source;
-using reader_detail::Compression;
-using reader_detail::open_decompressed;
 using reader_detail::Where;
 
 constexpr std::uint64_t kProgressEvery = 8u << 20;

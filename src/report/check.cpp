@@ -60,7 +60,8 @@ bool make_rule(std::string_view name, CheckRule* r, std::string* err) {
 // Per worker: the calls' summary and, per rule, the codes of its matching calls.
 class CheckSink final : public CallSink {
  public:
-  CheckSink(const CheckSpec& spec, std::size_t jobs, std::int64_t burst_window_ms) : spec_(spec), parts_(jobs) {
+  CheckSink(const CheckSpec& spec, std::size_t jobs, std::int64_t burst_window_ms)
+      : spec_(spec), parts_(jobs) {
     for (Part& p : parts_) {
       p.summary.burst_window_ms = burst_window_ms;
       p.codes.resize(spec.rules.size());
@@ -109,8 +110,8 @@ class CheckSink final : public CallSink {
 
 }  // namespace
 
-bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& max_rates, std::uint64_t min_calls,
-                      CheckSpec* out, std::string* err) {
+bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& max_rates,
+                      std::uint64_t min_calls, CheckSpec* out, std::string* err) {
   CheckSpec spec;
   spec.min_calls = min_calls;
   std::string_view rest = fail_on;
@@ -121,7 +122,8 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
       *err = "fail-on: " + *err;
       return false;
     }
-    if (std::none_of(spec.rules.begin(), spec.rules.end(), [&](const CheckRule& x) { return x.name == r.name; }))
+    if (std::none_of(spec.rules.begin(), spec.rules.end(),
+                     [&](const CheckRule& x) { return x.name == r.name; }))
       spec.rules.push_back(r);
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
@@ -130,7 +132,8 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
   for (const std::string& m : max_rates) {
     const std::size_t eq = m.find('=');
     double pct = 0;
-    if (!parse_percent(eq == std::string::npos ? std::string_view(m) : std::string_view(m).substr(eq + 1), &pct)) {
+    if (!parse_percent(eq == std::string::npos ? std::string_view(m) : std::string_view(m).substr(eq + 1),
+                       &pct)) {
       *err = "max-rate: '" + m + "' is not PCT or NAME=PCT with a percentage from 0 to 100";
       return false;
     }
@@ -148,7 +151,8 @@ bool parse_check_spec(std::string_view fail_on, const std::vector<std::string>& 
       return false;
     }
     r.max_rate = pct;
-    auto it = std::find_if(spec.rules.begin(), spec.rules.end(), [&](const CheckRule& x) { return x.name == r.name; });
+    auto it = std::find_if(spec.rules.begin(), spec.rules.end(),
+                           [&](const CheckRule& x) { return x.name == r.name; });
     if (it == spec.rules.end())
       spec.rules.push_back(r);
     else
@@ -166,8 +170,8 @@ bool CheckResult::fired() const {
   return std::any_of(rules.begin(), rules.end(), [](const RuleResult& r) { return r.fired; });
 }
 
-CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string>& inputs, const LogReadOptions& o,
-                            LogEvents& events, LogResult* result) {
+CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string>& inputs,
+                            const LogReadOptions& o, LogEvents& events, LogResult* result) {
   const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
   CheckSink sink(spec, jobs, static_cast<std::int64_t>(o.thresholds.get("burst-window-s") * 1000));
   const LogResult r = read_logs(inputs, o, sink, events);
@@ -198,7 +202,8 @@ CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string
       rr.value = out.calls ? 100.0 * static_cast<double>(rr.matched) / static_cast<double>(out.calls) : 0.0;
       rr.fired = rule.max_rate >= 0 ? rr.value > rule.max_rate : rr.matched > 0;
       std::vector<std::pair<std::string, CodeCount>> top(sink.codes[i].begin(), sink.codes[i].end());
-      std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second.calls > b.second.calls; });
+      std::stable_sort(top.begin(), top.end(),
+                       [](const auto& a, const auto& b) { return a.second.calls > b.second.calls; });
       if (top.size() > 3) top.resize(3);
       rr.top_codes = std::move(top);
     }

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "vapidiag/time.hpp"
 #include "vapidiag/summary.hpp"
+#include "vapidiag/time.hpp"
 
 namespace vapidiag {
 
@@ -239,7 +239,8 @@ std::vector<std::string_view> evidence_findings(const Classification& c) {
     // Only a call Vapi does not charge for can be billed by mistake.
     if (f.id == "credit-candidate" && c.charged) continue;
     // Vapi's own hosted models are not billed through a provider account of the customer.
-    if (f.id == "own-provider-key" && c.provider_info && c.provider_info->kind == ProviderKind::Vapi) continue;
+    if (f.id == "own-provider-key" && c.provider_info && c.provider_info->kind == ProviderKind::Vapi)
+      continue;
     out.push_back(f.id);
   }
   return out;

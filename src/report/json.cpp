@@ -50,7 +50,8 @@ Json classification_json(const Classification& c) {
   return j;
 }
 
-Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out, std::uint64_t duplicates) {
+Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out,
+                 std::uint64_t duplicates) {
   return Json{{"files", files},
               {"file_errors", stats.file_errors},
               {"bytes", stats.bytes},

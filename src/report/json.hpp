@@ -25,6 +25,7 @@ Json classification_json(const Classification& c);
 std::vector<std::string> record_cells(const Json& record, std::span<const FieldDef> fields);
 
 // The "inputs" object of a summary or a verdict: input accounting.
-Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out, std::uint64_t duplicates);
+Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filtered_out,
+                 std::uint64_t duplicates);
 
 }  // namespace vapidiag

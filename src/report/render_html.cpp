@@ -34,11 +34,21 @@ std::string esc(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
         default:
           if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
             bad();
@@ -51,7 +61,8 @@ std::string esc(std::string_view s) {
     // A well-formed sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
     std::size_t len = 0;
     unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
     else if (c >= 0xE0 && c <= 0xEF) {
       len = 3;
       if (c == 0xE0) lo = 0xA0;
@@ -129,7 +140,8 @@ std::string section_open(std::string_view id, std::string_view title) {
 }
 
 // A table's start; an empty heading is the column of bars, which has no text.
-std::string table_open(std::string_view id, std::string_view caption, std::initializer_list<const char*> head) {
+std::string table_open(std::string_view id, std::string_view caption,
+                       std::initializer_list<const char*> head) {
   std::string t = "<div class=\"wrap\"><table id=\"" + std::string(id) + "\">";
   if (!caption.empty()) t += "<caption>" + esc(caption) + "</caption>";
   t += "<thead><tr>";
@@ -154,7 +166,8 @@ std::string bucket_label(std::int64_t ms, bool hourly) {
 
 // Every bucket from the first hour or day of the summary to the last, empty ones included,
 // grouped `group` at a time so that there are at most kMaxBars.
-std::vector<Bucket> time_buckets(const Summary& s, bool hourly, std::int64_t* group_out, std::uint64_t* other) {
+std::vector<Bucket> time_buckets(const Summary& s, bool hourly, std::int64_t* group_out,
+                                 std::uint64_t* other) {
   constexpr std::int64_t kHour = 3600000, kDay = 24 * kHour;
   const std::int64_t unit = hourly ? kHour : kDay;
   std::vector<std::pair<std::int64_t, const HourCounts*>> at;
@@ -176,7 +189,8 @@ std::vector<Bucket> time_buckets(const Summary& s, bool hourly, std::int64_t* gr
   static constexpr std::array<std::int64_t, 4> kDays = {1, 2, 3, 7};
   const std::int64_t week = hourly ? 168 : 7;
   bool rounded = false;
-  for (const std::int64_t g : hourly ? std::span<const std::int64_t>(kHours) : std::span<const std::int64_t>(kDays))
+  for (const std::int64_t g :
+       hourly ? std::span<const std::int64_t>(kHours) : std::span<const std::int64_t>(kDays))
     if (!rounded && g >= group) group = g, rounded = true;
   if (!rounded) group = (group + week - 1) / week * week;
   const std::int64_t n = (span + group - 1) / group;
@@ -226,10 +240,10 @@ void time_section(std::string& out, const Summary& s, const SummaryReportOptions
   if (buckets.empty()) return;
   const char* unit = hourly ? "hour" : "day";
   const std::int64_t hours = hourly ? group : group * 24;
-  const std::string per = hours == 1     ? "hour"
-                          : hours < 24   ? std::to_string(hours) + " hours"
-                          : hours == 24  ? "day"
-                          : hours == 168 ? "week"
+  const std::string per = hours == 1         ? "hour"
+                          : hours < 24       ? std::to_string(hours) + " hours"
+                          : hours == 24      ? "day"
+                          : hours == 168     ? "week"
                           : hours % 168 == 0 ? std::to_string(hours / 168) + " weeks"
                                              : std::to_string(hours / 24) + " days";
   const std::string title = "Failures over time, per " + per + " (UTC)";
@@ -245,25 +259,30 @@ void time_section(std::string& out, const Summary& s, const SummaryReportOptions
   constexpr double kX0 = 60, kX1 = 990, kY0 = 10, kY1 = 210;
   const double slot = (kX1 - kX0) / static_cast<double>(buckets.size());
   const double bw = std::clamp(slot * 0.8, 1.0, 60.0);
-  const std::string desc =
-      with_commas(failures) + " failed calls in " + std::to_string(buckets.size()) + " buckets from " +
-      bucket_label(buckets.front().start, hourly) + " to " + bucket_label(buckets.back().start, hourly) +
-      "; the most, " + with_commas(top) + ", in the bucket of " + bucket_label(buckets[peak].start, hourly) +
-      ". Stacked by fault party; the table below has every number.";
-  out += "<figure><div class=\"wrap\"><svg class=\"chart\" viewBox=\"0 0 1000 250\" role=\"img\" aria-labelledby=\"ot-t ot-d\">"
-         "<title id=\"ot-t\">" + esc(title) + "</title><desc id=\"ot-d\">" + esc(desc) + "</desc>\n";
+  const std::string desc = with_commas(failures) + " failed calls in " + std::to_string(buckets.size()) +
+                           " buckets from " + bucket_label(buckets.front().start, hourly) + " to " +
+                           bucket_label(buckets.back().start, hourly) + "; the most, " + with_commas(top) +
+                           ", in the bucket of " + bucket_label(buckets[peak].start, hourly) +
+                           ". Stacked by fault party; the table below has every number.";
+  out +=
+      "<figure><div class=\"wrap\"><svg class=\"chart\" viewBox=\"0 0 1000 250\" role=\"img\" "
+      "aria-labelledby=\"ot-t ot-d\">"
+      "<title id=\"ot-t\">" +
+      esc(title) + "</title><desc id=\"ot-d\">" + esc(desc) + "</desc>\n";
   for (int k = 0; k <= 4; ++k) {
     const double y = kY1 - (kY1 - kY0) * k / 4.0;
-    out += "<line class=\"grid\" x1=\"" + fixed(kX0, 0) + "\" x2=\"" + fixed(kX1, 0) + "\" y1=\"" + fixed(y, 1) +
-           "\" y2=\"" + fixed(y, 1) + "\"/><text class=\"axis\" x=\"54\" y=\"" + fixed(y + 4, 1) +
-           "\" text-anchor=\"end\">" + fixed(static_cast<double>(ymax) * k / 4.0, ymax % 4 ? 1 : 0) + "</text>\n";
+    out += "<line class=\"grid\" x1=\"" + fixed(kX0, 0) + "\" x2=\"" + fixed(kX1, 0) + "\" y1=\"" +
+           fixed(y, 1) + "\" y2=\"" + fixed(y, 1) + "\"/><text class=\"axis\" x=\"54\" y=\"" +
+           fixed(y + 4, 1) + "\" text-anchor=\"end\">" +
+           fixed(static_cast<double>(ymax) * k / 4.0, ymax % 4 ? 1 : 0) + "</text>\n";
   }
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const auto parts = failed_by_party(buckets[i].counts);
     if (!buckets[i].counts.failures) continue;
     const double x = kX0 + slot * static_cast<double>(i) + (slot - bw) / 2;
-    out += "<g><title>" + bucket_label(buckets[i].start, hourly) + ": " + with_commas(buckets[i].counts.failures) +
-           " of " + with_commas(buckets[i].counts.calls) + " calls failed</title>";
+    out += "<g><title>" + bucket_label(buckets[i].start, hourly) + ": " +
+           with_commas(buckets[i].counts.failures) + " of " + with_commas(buckets[i].counts.calls) +
+           " calls failed</title>";
     double y = kY1;
     for (std::size_t p = 0; p < parts.size(); ++p) {
       if (!parts[p]) continue;
@@ -283,8 +302,10 @@ void time_section(std::string& out, const Summary& s, const SummaryReportOptions
   }
   out += "</svg></div>" + legend() + "</figure>\n";
   out += "<details><summary>The numbers of the chart</summary>\n";
-  out += table_open("over-time-table", group > 1 ? "Each row is " + std::to_string(group) + " " + unit + "s from its start" : "", {group > 1 ? "from" : unit, "calls", "failed", "failure rate", "vapifault", "providerfault",
-                                             "customer", "unknown", "normal code, not served"});
+  out += table_open("over-time-table",
+                    group > 1 ? "Each row is " + std::to_string(group) + " " + unit + "s from its start" : "",
+                    {group > 1 ? "from" : unit, "calls", "failed", "failure rate", "vapifault",
+                     "providerfault", "customer", "unknown", "normal code, not served"});
   for (const Bucket& b : buckets) {
     const auto parts = failed_by_party(b.counts);
     out += "<tr><th scope=\"row\">" + bucket_label(b.start, hourly) + "</th>" + td_num(b.counts.calls) +
@@ -295,16 +316,17 @@ void time_section(std::string& out, const Summary& s, const SummaryReportOptions
   out += kTableClose;
   out += "</details>\n";
   if (other)
-    out += "<p class=\"note\">" + with_commas(other) +
-           " calls are counted under (other) hours: the summary held more distinct hours than it keeps.</p>\n";
+    out +=
+        "<p class=\"note\">" + with_commas(other) +
+        " calls are counted under (other) hours: the summary held more distinct hours than it keeps.</p>\n";
   out += "</section>\n";
 }
 
 // ---------- the other sections ----------
 
 // A share table with a bar per row: by symptom or by fault.
-void share_section(std::string& out, const char* id, const char* title, const char* what,
-                   const auto& names, const auto& counts, std::uint64_t whole, auto css_of, auto phrase_of,
+void share_section(std::string& out, const char* id, const char* title, const char* what, const auto& names,
+                   const auto& counts, std::uint64_t whole, auto css_of, auto phrase_of,
                    const std::string& note) {
   out += section_open(id, title);
   out += table_open(std::string(id) + "-table", "", {what, "calls", "share", "", "in plain words"});
@@ -324,20 +346,22 @@ void codes_section(std::string& out, const Summary& s, const SummaryReportOption
   const auto top = top_of(s.codes, o.top, [](const CodeCount& v) { return v.calls; });
   if (top.empty()) return;
   out += section_open("codes", "Top codes: what they mean and what to do");
-  out += table_open("codes-table", "", {"endedReason", "calls", "share", "fault", "meaning", "fix", "retry", "docs"});
+  out += table_open("codes-table", "",
+                    {"endedReason", "calls", "share", "fault", "meaning", "fix", "retry", "docs"});
   for (const auto& [code, n] : top) {
     if (code == "(other)") {
-      out += "<tr><th scope=\"row\" class=\"code\">(other)</th>" + td_num(n.calls) + td_share(n.calls, shown) +
-             "<td></td><td colspan=\"4\">Codes past the summary's limit of " + with_commas(Summary::kMaxKeys) +
-             " distinct codes, counted together.</td></tr>\n";
+      out += "<tr><th scope=\"row\" class=\"code\">(other)</th>" + td_num(n.calls) +
+             td_share(n.calls, shown) + "<td></td><td colspan=\"4\">Codes past the summary's limit of " +
+             with_commas(Summary::kMaxKeys) + " distinct codes, counted together.</td></tr>\n";
       continue;
     }
     std::array<char, 256> buf{};
     const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
-    out += "<tr><th scope=\"row\" class=\"code\">" + esc(code) + "</th>" + td_num(n.calls) + td_share(n.calls, shown) +
-           "<td>" + fault_chip(to_string(c.fault)) + "</td><td>" + esc(render_meaning(c)) + "</td><td>" +
-           esc(render_fix(c)) + "</td><td>" + std::string(to_string(c.retry)) + "<br><small>" +
-           std::string(retry_phrase(c.retry)) + "</small></td><td>";
+    out += "<tr><th scope=\"row\" class=\"code\">" + esc(code) + "</th>" + td_num(n.calls) +
+           td_share(n.calls, shown) + "<td>" + fault_chip(to_string(c.fault)) + "</td><td>" +
+           esc(render_meaning(c)) + "</td><td>" + esc(render_fix(c)) + "</td><td>" +
+           std::string(to_string(c.retry)) + "<br><small>" + std::string(retry_phrase(c.retry)) +
+           "</small></td><td>";
     if (!c.docs.empty()) out += "<a href=\"" + esc(c.docs) + "\">docs</a>";
     out += "</td></tr>\n";
   }
@@ -373,7 +397,8 @@ void pair_section(std::string& out, const char* id, const char* title, const cha
            td_share(v.failures, v.calls) + td_bar(v.failures, v.calls, "vapifault rate") + "</tr>\n";
   out += kTableClose;
   if (m.size() > rows.size())
-    out += "<p class=\"note\">" + with_commas(m.size() - rows.size()) + " more; <code>--top N</code> shows more rows.</p>\n";
+    out += "<p class=\"note\">" + with_commas(m.size() - rows.size()) +
+           " more; <code>--top N</code> shows more rows.</p>\n";
   out += "</section>\n";
 }
 
@@ -408,17 +433,18 @@ void not_charged_section(std::string& out, const Summary& s, const SummaryReport
   out += section_open("not-charged", "Calls Vapi typically does not charge for");
   out += "<p><span id=\"not-charged-calls\" data-value=\"" + std::to_string(s.not_charged_calls) + "\">" +
          with_commas(s.not_charged_calls) + "</span> " + (s.not_charged_calls == 1 ? "call" : "calls") +
-         " failed on Vapi's side; <span id=\"not-charged-cost\" data-value=\"" + fixed(s.not_charged_cost, 2) +
-         "\">" + money(s.not_charged_cost) + "</span> was billed on them" +
+         " failed on Vapi's side; <span id=\"not-charged-cost\" data-value=\"" +
+         fixed(s.not_charged_cost, 2) + "\">" + money(s.not_charged_cost) + "</span> was billed on them" +
          (s.not_charged_cost > 0 ? ": candidates for a credit request." : ".") + "</p>\n";
   if (!s.not_charged_ids.empty()) {
-    const std::size_t n = o.all_ids ? s.not_charged_ids.size() : std::min(kMaxPageIds, s.not_charged_ids.size());
+    const std::size_t n =
+        o.all_ids ? s.not_charged_ids.size() : std::min(kMaxPageIds, s.not_charged_ids.size());
     out += "<pre class=\"ids\" id=\"not-charged-ids\" aria-label=\"call IDs\">";
     for (std::size_t i = 0; i < n; ++i) out += esc(s.not_charged_ids[i]) + "\n";
     out += "</pre>\n";
     if (n < s.not_charged_ids.size())
-      out += "<p class=\"note\">The first " + with_commas(n) + " IDs; " + with_commas(s.not_charged_ids.size() - n) +
-             " more: " + esc(o.more_ids_hint) + ".</p>\n";
+      out += "<p class=\"note\">The first " + with_commas(n) + " IDs; " +
+             with_commas(s.not_charged_ids.size() - n) + " more: " + esc(o.more_ids_hint) + ".</p>\n";
     if (s.ids_truncated)
       out += "<p class=\"note\">The list is capped at " + with_commas(Summary::kMaxIds) + " IDs.</p>\n";
   }
@@ -430,10 +456,12 @@ void unknown_section(std::string& out, const Summary& s, const SummaryReportOpti
   for (const auto& [code, n] : s.codes) {
     if (code == "(other)") continue;
     std::array<char, 256> buf{};
-    if (!classify(normalize_code(code, buf.data(), buf.size())).classified()) unknown.emplace_back(code, n.calls);
+    if (!classify(normalize_code(code, buf.data(), buf.size())).classified())
+      unknown.emplace_back(code, n.calls);
   }
   if (unknown.empty()) return;
-  std::stable_sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(unknown.begin(), unknown.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   const std::size_t total = unknown.size();
   if (unknown.size() > o.top) unknown.resize(o.top);
   out += section_open("unknown", "Unknown codes");
@@ -451,7 +479,8 @@ void unknown_section(std::string& out, const Summary& s, const SummaryReportOpti
   out += "</section>\n";
 }
 
-constexpr std::string_view kStyle = R"(:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--track:#eef1f4;
+constexpr std::string_view kStyle =
+    R"(:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--track:#eef1f4;
 --vapifault:#c92a2a;--providerfault:#c25e00;--customer:#1864ab;--normal:#2b8a3e;--unknown:#6c757d;--notserved:#7048e8}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9ea7b3;--line:#3d444d;--card:#151b23;--track:#262c36;
 --vapifault:#ff6b6b;--providerfault:#ffa94d;--customer:#4dabf7;--normal:#69db7c;--unknown:#adb5bd;--notserved:#b197fc}}
@@ -489,10 +518,13 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   const std::uint64_t shown = s.calls();
   std::string period;
   if (s.first_time != kNoTime)
-    period = format_iso8601(s.first_time).substr(0, 16) + " to " + format_iso8601(s.last_time).substr(0, 16) + " UTC";
+    period = format_iso8601(s.first_time).substr(0, 16) + " to " + format_iso8601(s.last_time).substr(0, 16) +
+             " UTC";
   put(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
   put(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-  put(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+  put(out,
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'\">");
   put(out, "<meta name=\"generator\" content=\"vapidiag " VAPIDIAG_VERSION "\">");
   put(out, "<title>vapidiag summary" + (period.empty() ? std::string() : ": " + esc(period)) + "</title>");
   out += "<style>\n";
@@ -501,19 +533,21 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   put(out, "<p class=\"sub\">" + esc(headline(s, o.filtered_out)) + "</p>");
   out += "<dl class=\"cards\">";
   const auto card = [&](const char* id, const char* label, const std::string& value, const std::string& raw) {
-    out += std::string("<div><dt>") + label + "</dt><dd id=\"" + id + "\" data-value=\"" + raw + "\">" + value +
-           "</dd></div>";
+    out += std::string("<div><dt>") + label + "</dt><dd id=\"" + id + "\" data-value=\"" + raw + "\">" +
+           value + "</dd></div>";
   };
   card("calls", "ended calls", with_commas(shown), std::to_string(shown));
   card("failed", "failed", with_commas(s.failures()), std::to_string(s.failures()));
   card("failure-rate", "failure rate", percent(s.failures(), shown), fixed(share_of(s.failures(), shown), 6));
   card("period", "period (UTC)",
-       s.first_time == kNoTime ? std::string("none")
-                               : format_iso8601(s.first_time).substr(0, 10) + " to " +
-                                     format_iso8601(s.last_time).substr(0, 10),
-       s.first_time == kNoTime ? std::string() : format_iso8601(s.first_time) + "/" + format_iso8601(s.last_time));
+       s.first_time == kNoTime
+           ? std::string("none")
+           : format_iso8601(s.first_time).substr(0, 10) + " to " + format_iso8601(s.last_time).substr(0, 10),
+       s.first_time == kNoTime ? std::string()
+                               : format_iso8601(s.first_time) + "/" + format_iso8601(s.last_time));
   card("inputs", "inputs", with_commas(s.files), std::to_string(s.files));
-  card("unreadable", "unreadable records", with_commas(s.stats.unreadable), std::to_string(s.stats.unreadable));
+  card("unreadable", "unreadable records", with_commas(s.stats.unreadable),
+       std::to_string(s.stats.unreadable));
   put(out, "</dl>");
   put(out, "<p class=\"note\" id=\"accounting\">Input: " + esc(accounting_line(s, o.filtered_out)) + ".</p>");
   put(out, "</header>\n<main>");
@@ -530,7 +564,8 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   codes_section(out, s, o);
   providers_section(out, s, o);
   pair_section(out, "assistants", "Assistants (most failures first)", "assistantId", s.assistants, o.top);
-  pair_section(out, "phone-numbers", "Phone numbers (most failures first)", "phoneNumberId", s.phone_numbers, o.top);
+  pair_section(out, "phone-numbers", "Phone numbers (most failures first)", "phoneNumberId", s.phone_numbers,
+               o.top);
   findings_section(out, s, o);
   not_charged_section(out, s, o);
   unknown_section(out, s, o);
@@ -538,7 +573,8 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   std::string foot = "<footer><p>Made by vapidiag " VAPIDIAG_VERSION " from " + with_commas(s.stats.records) +
                      " records. Every number here is also in <code>vapidiag summary --format json</code>";
   if (s.calls_with_cost)
-    foot += "; total cost " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) + " calls with a cost";
+    foot += "; total cost " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
+            " calls with a cost";
   foot += ".";
   if (s.truncated)
     foot += " More than " + with_commas(Summary::kMaxKeys) +

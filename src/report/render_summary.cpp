@@ -38,7 +38,7 @@ struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bars;  // part, whole per row (text only)
-  std::string note;  // a line after the rows, if any
+  std::string note;                                           // a line after the rows, if any
 };
 
 // A table row cut to `width` terminal columns (0: as it is), keeping `reserve` of them for
@@ -51,8 +51,8 @@ std::string fit(std::string line, std::size_t last, std::size_t width, std::size
   const auto lead = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
   const std::size_t room = width > reserve + 1 ? width - reserve : 1;  // columns for the row
   const auto cols = static_cast<std::size_t>(std::count_if(line.begin(), line.end(), lead));
-  const auto before =
-      static_cast<std::size_t>(std::count_if(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(last), lead));
+  const auto before = static_cast<std::size_t>(
+      std::count_if(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(last), lead));
   if (cols <= room || before + 8 > room) return line;
   std::size_t kept = 0, i = 0;
   for (; i < line.size(); ++i) {
@@ -185,8 +185,8 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
 
 std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st) {
   std::string out;
-  std::string head =
-      std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " + headline(s, o.filtered_out);
+  std::string head = std::string(st.bold()) + "vapidiag summary" + std::string(st.reset()) + ": " +
+                     headline(s, o.filtered_out);
   if (s.first_time != kNoTime)
     head += ", " + format_iso8601(s.first_time).substr(0, 10) + " to " +
             format_iso8601(s.last_time).substr(0, 10);
@@ -234,8 +234,8 @@ std::string render_summary_text(const Summary& s, const SummaryReportOptions& o,
   }
   put(out, "");
   put(out, std::string(st.bold()) + "Not charged by Vapi (typically)" + std::string(st.reset()) + ": " +
-               with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call" : " calls") + " (Vapi-side failures), " +
-               money(s.not_charged_cost) + " billed on them" +
+               with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call" : " calls") +
+               " (Vapi-side failures), " + money(s.not_charged_cost) + " billed on them" +
                (s.not_charged_cost > 0 ? ": candidates for a credit request" : ""));
   if (!s.not_charged_ids.empty()) {
     const std::size_t n =
@@ -303,7 +303,8 @@ std::string render_summary_markdown(const Summary& s, const SummaryReportOptions
   put(out, "");
   put(out, "## Not charged by Vapi (typically)");
   put(out, "");
-  put(out, with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call, " : " calls, ") + money(s.not_charged_cost) + " billed on them.");
+  put(out, with_commas(s.not_charged_calls) + (s.not_charged_calls == 1 ? " call, " : " calls, ") +
+               money(s.not_charged_cost) + " billed on them.");
   if (!s.not_charged_ids.empty()) {
     put(out, "");
     const std::size_t n =

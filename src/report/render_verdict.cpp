@@ -44,8 +44,8 @@ std::string rule_message(const RuleResult& r, std::uint64_t calls) {
 }
 
 std::string min_calls_message(const CheckResult& r) {
-  return "min-calls: " + with_commas(r.calls) + " ended calls, fewer than --min-calls " + with_commas(r.min_calls) +
-         " (is the export or the webhook still running?)";
+  return "min-calls: " + with_commas(r.calls) + " ended calls, fewer than --min-calls " +
+         with_commas(r.min_calls) + " (is the export or the webhook still running?)";
 }
 
 std::string window_text(const Verdict& v) {
@@ -61,9 +61,9 @@ std::string summary_line(const Verdict& v) {
   std::size_t fired = 0;
   for (const RuleResult& x : r.rules) fired += x.fired;
   std::string s = "vapidiag check: " + status_word(v.exit_code) + ": " + std::to_string(fired) + " of " +
-                  std::to_string(r.rules.size()) + (r.rules.size() == 1 ? " rule" : " rules") + " fired over " +
-                  with_commas(r.calls) + (r.calls == 1 ? " ended call" : " ended calls") + " (window: " +
-                  window_text(v) + ")";
+                  std::to_string(r.rules.size()) + (r.rules.size() == 1 ? " rule" : " rules") +
+                  " fired over " + with_commas(r.calls) + (r.calls == 1 ? " ended call" : " ended calls") +
+                  " (window: " + window_text(v) + ")";
   if (r.too_few_calls) s += "; too few calls";
   if (v.bad_input)
     s += "; input error: " + with_commas(v.stats.unreadable) + " unreadable records, " +
@@ -163,15 +163,15 @@ std::string render_verdict_github(const Verdict& v) {
   std::string out;
   for (const RuleResult& x : r.rules)
     if (x.fired)
-      out += "::error title=" + gh_escape("vapidiag check: " + x.name, true) + "::" +
-             gh_escape(rule_message(x, r.calls), false) + "\n";
+      out += "::error title=" + gh_escape("vapidiag check: " + x.name, true) +
+             "::" + gh_escape(rule_message(x, r.calls), false) + "\n";
   if (r.too_few_calls)
-    out += "::error title=" + gh_escape("vapidiag check: min-calls", true) + "::" +
-           gh_escape(min_calls_message(r), false) + "\n";
+    out += "::error title=" + gh_escape("vapidiag check: min-calls", true) +
+           "::" + gh_escape(min_calls_message(r), false) + "\n";
   if (v.stats.unreadable || v.stats.file_errors)
     out += "::warning title=" + gh_escape("vapidiag check: unreadable input", true) + "::" +
-           gh_escape(with_commas(v.stats.unreadable) + " unreadable records and " + with_commas(v.stats.file_errors) +
-                         " unreadable inputs (see the log above)",
+           gh_escape(with_commas(v.stats.unreadable) + " unreadable records and " +
+                         with_commas(v.stats.file_errors) + " unreadable inputs (see the log above)",
                      false) +
            "\n";
   out += summary_line(v) + "\n";  // a plain log line: not a workflow command
@@ -181,11 +181,12 @@ std::string render_verdict_github(const Verdict& v) {
 std::string render_verdict_step_summary(const Verdict& v) {
   const CheckResult& r = *v.result;
   std::string out = "## vapidiag check: " + status_word(v.exit_code) + "\n\n" + with_commas(r.calls) +
-                    " ended calls, window: " + window_text(v) + ".\n\n| rule | limit | matched | share | fired |\n"
+                    " ended calls, window: " + window_text(v) +
+                    ".\n\n| rule | limit | matched | share | fired |\n"
                     "| --- | --- | --- | --- | --- |\n";
   for (const RuleResult& x : r.rules)
-    out += "| `" + x.name + "` | " + limit_text(x) + " | " + with_commas(x.matched) + " | " + pct(x.value) + " | " +
-           (x.fired ? "**yes**" : "no") + " |\n";
+    out += "| `" + x.name + "` | " + limit_text(x) + " | " + with_commas(x.matched) + " | " + pct(x.value) +
+           " | " + (x.fired ? "**yes**" : "no") + " |\n";
   if (r.min_calls)
     out += "| `min-calls` | at least " + with_commas(r.min_calls) + " | " + with_commas(r.calls) + " | | " +
            (r.too_few_calls ? "**yes**" : "no") + " |\n";
@@ -203,23 +204,26 @@ std::string render_verdict_junit(const Verdict& v) {
       return;
     }
     ++failures;
-    cases += ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"rule\">" + xml_escape(message) +
-             "</failure>\n    </testcase>\n";
+    cases += ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"rule\">" +
+             xml_escape(message) + "</failure>\n    </testcase>\n";
   };
   for (const RuleResult& x : r.rules) add(x.name, x.fired, rule_message(x, r.calls));
   if (r.min_calls) add("min-calls", r.too_few_calls, min_calls_message(r));
-  const std::string counts = "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
-                             "\" errors=\"" + std::to_string(v.bad_input ? 1 : 0) + "\"";
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vapidiag check\" " + counts +
-                    ">\n  <testsuite name=\"vapidiag check\" " + counts + " skipped=\"0\" time=\"0\">\n";
+  const std::string counts = "tests=\"" + std::to_string(tests) + "\" failures=\"" +
+                             std::to_string(failures) + "\" errors=\"" + std::to_string(v.bad_input ? 1 : 0) +
+                             "\"";
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vapidiag check\" " +
+                    counts + ">\n  <testsuite name=\"vapidiag check\" " + counts +
+                    " skipped=\"0\" time=\"0\">\n";
   out += "    <properties>\n      <property name=\"calls\" value=\"" + std::to_string(r.calls) +
-         "\"/>\n      <property name=\"window\" value=\"" + xml_escape(window_text(v)) + "\"/>\n    </properties>\n";
+         "\"/>\n      <property name=\"window\" value=\"" + xml_escape(window_text(v)) +
+         "\"/>\n    </properties>\n";
   out += cases;
   if (v.bad_input) {
     // Unreadable input is an error of the run, not of a rule.
     out += "    <testcase classname=\"vapidiag.check\" name=\"input\" time=\"0\">\n      <error message=\"" +
-           xml_escape(with_commas(v.stats.unreadable) + " unreadable records, " + with_commas(v.stats.file_errors) +
-                      " unreadable inputs") +
+           xml_escape(with_commas(v.stats.unreadable) + " unreadable records, " +
+                      with_commas(v.stats.file_errors) + " unreadable inputs") +
            "\" type=\"input\"/>\n    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";

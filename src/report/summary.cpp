@@ -6,8 +6,8 @@
 #include "json.hpp"
 #include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
-#include "vapidiag/time.hpp"
 #include "vapidiag/table.hpp"
+#include "vapidiag/time.hpp"
 
 namespace vapidiag {
 
@@ -239,7 +239,8 @@ std::string run_id(const std::vector<std::string>& inputs, const ReadStats& stat
     key += slash == std::string::npos ? f : f.substr(slash + 1);
     key += '\0';
   }
-  key += std::to_string(stats.bytes) + '\0' + std::to_string(stats.records) + '\0' + std::to_string(stats.calls);
+  key +=
+      std::to_string(stats.bytes) + '\0' + std::to_string(stats.records) + '\0' + std::to_string(stats.calls);
   const auto half = [](std::uint64_t h) { return static_cast<unsigned>((h >> 32) ^ (h & 0xffffffffu)); };
   char buf[24];
   std::snprintf(buf, sizeof buf, "%08x%08x", half(key_hash(key)), half(key_hash(filters)));
@@ -330,8 +331,8 @@ std::string Summary::to_json(const Thresholds& th) const {
   j["symptom_changed_by_evidence"] = symptom_changed();
   Json moves = Json::array();
   for (const auto& [k, v] : symptom_moves)
-    moves.push_back(Json{{"from", std::string(to_string(k.first))}, {"to", std::string(to_string(k.second))},
-                         {"calls", v}});
+    moves.push_back(Json{
+        {"from", std::string(to_string(k.first))}, {"to", std::string(to_string(k.second))}, {"calls", v}});
   j["symptom_moves"] = moves;
   Json cross = Json::array();
   for (const CrossFinding& f : find_cross_findings(*this, th))
@@ -369,7 +370,8 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     return false;
   }
   if (!j.is_object()) {
-    *err = std::string(j.is_array() ? "a JSON array (call records?)" : "a bare JSON value") + ", not a summary";
+    *err =
+        std::string(j.is_array() ? "a JSON array (call records?)" : "a bare JSON value") + ", not a summary";
     return false;
   }
   if (j.contains("endedReason") || j.contains("message") || j.contains("results")) {
@@ -423,7 +425,8 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
       return first == kOther && second.empty() ? first : first + "\t" + second;
     };
     for (const Json& p : j.at("provider_failures"))
-      s.provider_components[composite(p.at("provider").get<std::string>(), p.at("component").get<std::string>())] =
+      s.provider_components[composite(p.at("provider").get<std::string>(),
+                                      p.at("component").get<std::string>())] =
           p.at("calls").get<std::uint64_t>();
     auto read_pairs = [](const Json& a, const char* key, std::map<std::string, CountPair, std::less<>>& m) {
       for (const Json& e : a)
@@ -450,9 +453,9 @@ bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
     }
     s.burst_window_ms = j.at("burst_window_ms").get<std::int64_t>();
     for (const Json& b : j.at("failure_buckets"))
-      s.failure_buckets[composite(b.at("code").get<std::string>(),
-                                  b.at("bucket").is_null() ? std::string()
-                                                           : std::to_string(b.at("bucket").get<std::int64_t>()))] =
+      s.failure_buckets[composite(
+          b.at("code").get<std::string>(),
+          b.at("bucket").is_null() ? std::string() : std::to_string(b.at("bucket").get<std::int64_t>()))] =
           b.at("calls").get<std::uint64_t>();
     const Json& nc = j.at("not_charged");
     s.not_charged_calls = nc.at("calls").get<std::uint64_t>();

@@ -23,8 +23,8 @@ std::string moves_line(const Summary& s) {
   std::string line = "Evidence moved " + with_commas(n) +
                      (n == 1 ? " call from its code's symptom:" : " calls from their code's symptom:");
   for (std::size_t i = 0; i < v.size(); ++i)
-    line += std::string(i ? ", " : " ") + with_commas(v[i].second) + " " + std::string(to_string(v[i].first.first)) +
-            " -> " + std::string(to_string(v[i].first.second));
+    line += std::string(i ? ", " : " ") + with_commas(v[i].second) + " " +
+            std::string(to_string(v[i].first.first)) + " -> " + std::string(to_string(v[i].first.second));
   return line;
 }
 
@@ -41,14 +41,13 @@ std::string accounting_line(const Summary& s, std::uint64_t filtered_out) {
   };
   std::string line = n(s.stats.records, "record", "records") + ": " +
                      n(s.stats.calls, "ended call", "ended calls") + ", " + with_commas(s.stats.not_ended) +
-                     " not ended, " + n(s.stats.skipped, "webhook message", "webhook messages") + " skipped, " +
-                     with_commas(s.stats.unreadable) + " unreadable";
+                     " not ended, " + n(s.stats.skipped, "webhook message", "webhook messages") +
+                     " skipped, " + with_commas(s.stats.unreadable) + " unreadable";
   if (s.stats.text_lines) line += "; " + n(s.stats.text_lines, "line", "lines") + " of text skipped";
   if (s.duplicates)
     line += "; " + n(s.duplicates, "duplicate record", "duplicate records") + " of a call merged";
   if (filtered_out) line += "; " + n(filtered_out, "call", "calls") + " left out by filters";
-  if (s.stats.file_errors)
-    line += "; " + n(s.stats.file_errors, "input", "inputs") + " could not be read";
+  if (s.stats.file_errors) line += "; " + n(s.stats.file_errors, "input", "inputs") + " could not be read";
   return line;
 }
 

@@ -25,7 +25,6 @@ std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map&
   return v;
 }
 
-
 // "Evidence moved 5 calls from their code's symptom: 3 transfer-failed -> never-rang, ..."
 // (most first), or "" when it moved none.
 std::string moves_line(const Summary& s);

@@ -74,11 +74,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (cut != std::string_view::npos) codes = codes.substr(0, cut);
   const int rc_json = run({"explain", "-", "--format", "json"}, codes);
   // Without a single non-blank line explain has nothing to do; otherwise 0 or 1.
-  FUZZ_CHECK(rc_json == kExitOk || rc_json == kExitFound,
-             "explain - --format json returned %d", rc_json);
+  FUZZ_CHECK(rc_json == kExitOk || rc_json == kExitFound, "explain - --format json returned %d", rc_json);
   const int rc_text = run({"explain", "-"}, codes);
-  FUZZ_CHECK(rc_text == rc_json, "explain - returned %d in text, %d in json", rc_text,
-             rc_json);
+  FUZZ_CHECK(rc_text == rc_json, "explain - returned %d in text, %d in json", rc_text, rc_json);
 
   // The first line as argv words (split on blanks, at most 16) and the rest as stdin:
   // "summary --format json\n[{...}]" runs the summary over the JSON that follows.
