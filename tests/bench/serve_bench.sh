@@ -3,6 +3,7 @@
 # durable acknowledgements (each 200 waits for the fdatasync of its line), the load client
 # on the same machine. The log goes to a folder on disk (not tmpfs), so syncs are real.
 #   tests/bench/serve_bench.sh [BUILD_DIR] [REPORTS] [CLIENTS] [RUNS]
+# Reports are about 1 KB; SERVE_LOAD_REPORT_KB=20 pads each to about 20 KB (a long call).
 # Targets (2 cores, client included): at least 2,000 reports/s, p99 under 50 ms.
 set -euo pipefail
 build=${1:-build}
@@ -16,6 +17,7 @@ dir=$(mktemp -d "$build/serve-bench.XXXXXX")
 pid=
 trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 echo "vapidiag-serve benchmark: $reports reports, $clients clients, $runs runs, log on $(df -T "$dir" | awk 'NR == 2 { print $2 }')"
+echo "reports of about ${SERVE_LOAD_REPORT_KB:-1} KB"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$runs"); do
   rm -f "$dir/calls.ndjson"

@@ -9,6 +9,9 @@
 // seconds, reports/s, p50 and p99 latency in ms. ACKED_FILE gets the call id of every
 // report answered 2xx, one a line. Traffic goes to 127.0.0.1 only. Exit 0 when every
 // report was acknowledged, 1 otherwise.
+//
+// A report is about 1 KB, like Vapi's sample end-of-call report. SERVE_LOAD_REPORT_KB=N pads
+// each one's conversation with turns to about N KB, the size of a long call's report.
 
 #include <httplib.h>
 
@@ -40,6 +43,19 @@ constexpr const char* kCodes[] = {
     "made-up-code-for-load",
 };
 
+// Extra conversation turns of about pad_bytes in all (SERVE_LOAD_REPORT_KB).
+std::string padding(std::size_t pad_bytes) {
+  std::string turns;
+  for (std::size_t k = 0; turns.size() < pad_bytes; ++k)
+    turns += std::string(R"({"role": ")") + (k % 2 ? "user" : "bot") +
+             R"(", "message": "Sure, let me look that up for you; it may take a moment while I check the )"
+             R"(account and the last few orders.", "time": 1719717591000, "secondsFromStart": )" +
+             std::to_string(10 + k) + "}, ";
+  return turns;
+}
+
+std::size_t g_pad_bytes = 0;
+
 std::string report(std::size_t i) {
   const std::size_t ncodes = sizeof kCodes / sizeof kCodes[0];
   const long long t = 1719717574420LL + static_cast<long long>(i) * 1000;
@@ -51,7 +67,8 @@ std::string report(std::size_t i) {
                 kCodes[i % ncodes], i % 3, i % 100, t, t + 60000, i, i % 7, i % 5);
   std::string s = head;
   s +=
-      R"("artifact": {"messages": [{"role": "system", "message": "<system prompt>", "time": 1719717577744, )"
+      R"("artifact": {"messages": [)" + padding(g_pad_bytes) +
+      R"({"role": "system", "message": "<system prompt>", "time": 1719717577744, )"
       R"("secondsFromStart": 0}, {"role": "bot", "message": "<greeting>", "time": 1719717579247, "endTime": )"
       R"(1719717582197, "secondsFromStart": 1.36}, {"role": "user", "message": "<utterance>", "time": )"
       R"(1719717583387, "endTime": 1719717584647, "secondsFromStart": 5.5}, {"role": "bot", "message": )"
@@ -74,6 +91,7 @@ int main(int argc, char** argv) {
   const std::size_t reports = std::strtoull(argv[2], nullptr, 10);
   const std::size_t clients = std::max<std::size_t>(1, std::strtoull(argv[3], nullptr, 10));
   const char* acked_file = argc > 4 ? argv[4] : nullptr;
+  if (const char* kb = std::getenv("SERVE_LOAD_REPORT_KB")) g_pad_bytes = std::strtoull(kb, nullptr, 10) * 1024;
 
   std::atomic<std::size_t> next{0}, acked{0}, failed{0};
   std::mutex mu;
