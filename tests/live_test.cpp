@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -96,6 +97,48 @@ TEST_CASE("LiveTally's summary is the Summary of the same calls; its metrics cou
   CHECK(prom.find("vapidiag_calls_by_code_total{code=\"other\"} 1\n") != std::string::npos);
   CHECK(prom.find("no-such-code-x") == std::string::npos);  // never a label value from input
   CHECK(prom.find("vapidiag_calls_failed_total 2\n") != std::string::npos);
+}
+
+TEST_CASE("LiveTally hands each call to on_counted once, held status-updates when released") {
+  DedupeOptions dd;
+  dd.window_ms = 5000;
+  LiveTally tally(Thresholds{}, dd);
+  std::vector<std::string> seen;
+  tally.on_counted = [&](const CallRecord& rec, const CallDiagnosis& d) {
+    seen.push_back(rec.id + " " + std::string(to_string(d.c.fault)));
+  };
+  const auto add = [&](const std::string& body) {
+    ReadMessage m;
+    const CallDiagnosis d = diagnosed(body, &m);
+    return tally.add_logged(m, &d);
+  };
+  // A report counts at once, and is handed over when the caller says (not under its lock).
+  CHECK(add(R"({"message": {"type": "end-of-call-report", "endedReason": "customer-ended-call", )"
+            R"("call": {"id": "r1"}}})"));
+  CHECK(seen.empty());
+  tally.deliver_counted();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0] == "r1 normal");
+  // Its status-update afterwards is a duplicate: nothing more.
+  CHECK_FALSE(add(R"({"message": {"type": "status-update", "status": "ended", "endedReason": )"
+                  R"("customer-ended-call", "call": {"id": "r1"}}})"));
+  tally.deliver_counted();
+  CHECK(seen.size() == 1);
+  // A status-update with no report is held; when its window passes it counts, and the rules
+  // see it then, whoever released it (here the clock; a scrape or a later request alike).
+  CHECK_FALSE(add(R"({"message": {"type": "status-update", "status": "ended", "endedReason": )"
+                  R"("call.in-progress.error-vapifault-worker-died", "call": {"id": "s1"}}})"));
+  tally.deliver_counted();
+  CHECK(seen.size() == 1);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  tally.release_due(now + 60000);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1] == "s1 vapifault");
+  tally.release_due(now + 120000);
+  (void)tally.prometheus();
+  CHECK(seen.size() == 2);  // once
 }
 
 TEST_CASE("DurableLog: lines in order, durable tickets, reopen to a fresh file") {

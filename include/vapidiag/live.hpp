@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -100,6 +101,16 @@ class LiveTally {
   // add_logged, summary and exposition): counters only count a call once it is final.
   void release_due(std::int64_t now_ms) const;
 
+  // Called for each call when it counts, once, in the order calls counted, whichever request
+  // or scrape released it (alert rules see a held status-update too when its window passes).
+  // Called outside the tally's lock: it may call add_alert_event and add_hook_skipped, but
+  // not summary(), summary_json() or prometheus(). Set before the first message.
+  std::function<void(const CallRecord&, const CallDiagnosis&)> on_counted;
+  // Hands the calls counted so far to on_counted. add_logged does not (its caller may hold the
+  // log's lock): call this after it, once the report is durable. release_due, summary(),
+  // summary_json() and prometheus() do it themselves.
+  void deliver_counted() const;
+
   std::string summary_json() const;
   Summary summary() const;
   // Prometheus text exposition format 0.0.4.
@@ -113,6 +124,7 @@ class LiveTally {
   void count(const CallRecord& rec, const CallDiagnosis& d) const;  // mu_ held
   void release_locked(std::int64_t now_ms) const;                   // mu_ held
   void count_released() const;                                      // mu_ held; empties released_
+  std::string prometheus_locked() const;
 
   mutable std::mutex mu_;
   Thresholds thresholds_;
@@ -120,6 +132,10 @@ class LiveTally {
   // because reading the counters first releases what is due.
   mutable CallDeduper dedupe_{DedupeOptions{}};
   mutable std::vector<CallDeduper::Held> released_;
+  // Counted calls not yet handed to on_counted (diagnosed again when handed over: a
+  // diagnosis holds views into its record).
+  mutable std::vector<CallRecord> pending_;
+  mutable std::mutex deliver_mu_;  // keeps on_counted in counting order across threads
   mutable Summary summary_;
   mutable std::map<std::string, std::uint64_t, std::less<>> calls_;  // "fault\tsymptom\tcomponent"
   mutable std::map<std::string, std::uint64_t, std::less<>> codes_;  // known code or "other"

@@ -123,21 +123,43 @@ std::int64_t wall_ms() {
 }  // namespace
 
 bool LiveTally::add_logged(const ReadMessage& m, const CallDiagnosis* d) {
-  std::lock_guard lock(mu_);
-  summary_.add_read_stats(m.stats, 0);
-  if (!d) return false;
-  const std::int64_t now = wall_ms();
-  release_locked(now);
-  const CallDeduper::Verdict v = dedupe_.offer(m.rec, RecordPos{}, "", released_, now);
-  count_released();
-  if (v == CallDeduper::Verdict::Count) count(m.rec, *d);
-  summary_.duplicates = dedupe_.duplicates();
-  return v == CallDeduper::Verdict::Count;
+  bool counted = false;
+  {
+    std::lock_guard lock(mu_);
+    summary_.add_read_stats(m.stats, 0);
+    if (!d) return false;
+    const std::int64_t now = wall_ms();
+    release_locked(now);
+    const CallDeduper::Verdict v = dedupe_.offer(m.rec, RecordPos{}, "", released_, now);
+    count_released();
+    if (v == CallDeduper::Verdict::Count) count(m.rec, *d);
+    summary_.duplicates = dedupe_.duplicates();
+    counted = v == CallDeduper::Verdict::Count;
+  }
+  return counted;  // on_counted later: the caller may hold the log's lock (deliver_counted)
 }
 
 void LiveTally::release_due(std::int64_t now_ms) const {
-  std::lock_guard lock(mu_);
-  release_locked(now_ms);
+  {
+    std::lock_guard lock(mu_);
+    release_locked(now_ms);
+  }
+  deliver_counted();
+}
+
+void LiveTally::deliver_counted() const {
+  if (!on_counted) return;
+  std::lock_guard order(deliver_mu_);
+  std::vector<CallRecord> batch;
+  {
+    std::lock_guard lock(mu_);
+    batch.swap(pending_);
+  }
+  CallDiagnosis d;
+  for (const CallRecord& rec : batch) {
+    diagnose_call(rec, thresholds_, d);
+    on_counted(rec, d);
+  }
 }
 
 void LiveTally::release_locked(std::int64_t now_ms) const {
@@ -157,6 +179,7 @@ void LiveTally::count_released() const {
 
 void LiveTally::count(const CallRecord& rec, const CallDiagnosis& d) const {
   summary_.add_call(rec, d.c, d.findings);
+  if (on_counted) pending_.push_back(rec);
   std::string key(to_string(d.c.fault));
   key += '\t';
   key += to_string(d.c.symptom);
@@ -213,15 +236,25 @@ void LiveTally::add_hook_skipped() {
 }
 
 std::string LiveTally::summary_json() const {
-  std::lock_guard lock(mu_);
-  release_locked(wall_ms());
-  return summary_.to_json();
+  std::string out;
+  {
+    std::lock_guard lock(mu_);
+    release_locked(wall_ms());
+    out = summary_.to_json();
+  }
+  deliver_counted();
+  return out;
 }
 
 Summary LiveTally::summary() const {
-  std::lock_guard lock(mu_);
-  release_locked(wall_ms());
-  return summary_;
+  Summary out;
+  {
+    std::lock_guard lock(mu_);
+    release_locked(wall_ms());
+    out = summary_;
+  }
+  deliver_counted();
+  return out;
 }
 
 namespace {
@@ -272,6 +305,12 @@ std::string label(std::string_view k, std::string_view v) {
 }  // namespace
 
 std::string LiveTally::prometheus() const {
+  std::string text = prometheus_locked();
+  deliver_counted();
+  return text;
+}
+
+std::string LiveTally::prometheus_locked() const {
   std::lock_guard lock(mu_);
   release_locked(wall_ms());
   std::string out;

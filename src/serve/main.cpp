@@ -143,8 +143,10 @@ int run(const Options& o) {
   std::unique_ptr<serve::Alerter> alerter;
   if (!rules.empty()) alerter = std::make_unique<serve::Alerter>(rules, ro.thresholds, ao, stderr, &tally);
   serve::Receiver receiver(ro, log, tally);
+  // Alert rules see each call once, when it counts: at once, or for a held status-update
+  // when its window passes, whichever request or scrape releases it.
   if (alerter)
-    receiver.on_call = [&alerter](const CallRecord& rec, const CallDiagnosis& d) {
+    tally.on_counted = [&alerter](const CallRecord& rec, const CallDiagnosis& d) {
       alerter->add_call(rec, d);
     };
   httplib::Server& server = receiver.server();

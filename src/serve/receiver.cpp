@@ -129,16 +129,15 @@ void Receiver::webhook(const httplib::Request& req, httplib::Response& res) {
       if (call) diagnose_call(m.rec, o_.thresholds, d);
       line += '\n';
       std::string err;
-      bool counted = false;
+      // Counted in log order; alert rules see each call when it counts (LiveTally::on_counted).
       const std::uint64_t ticket = log_.append(
-          line, [&] { counted = tally_.add_logged(m, call ? &d : nullptr); }, &err);
+          line, [&] { tally_.add_logged(m, call ? &d : nullptr); }, &err);
       if (!ticket || !log_.wait_durable(ticket)) {
         tally_.add_log_error();
         return reject(res, Rejection::StorageError, 500, "the report could not be stored");
       }
+      tally_.deliver_counted();  // to the alert rules, now that the report is durable
       tally_.add_message(message_type_label(probe.type));
-      // Alert rules see each call once, when it counts (not a duplicate, not a held status-update).
-      if (call && counted && on_call) on_call(m.rec, d);
       plain(res, 200, "stored");
       return;
     }

@@ -25,9 +25,6 @@ struct ReceiverOptions {
 class Receiver {
  public:
   Receiver(const ReceiverOptions& o, DurableLog& log, LiveTally& tally);
-  // Called with each ended call once it is stored and counted (alerts).
-  std::function<void(const CallRecord&, const CallDiagnosis&)> on_call;
-
   LimitedServer& server() { return *server_; }
 
  private:

@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
   const std::size_t reports = std::strtoull(argv[2], nullptr, 10);
   const std::size_t clients = std::max<std::size_t>(1, std::strtoull(argv[3], nullptr, 10));
   const char* acked_file = argc > 4 ? argv[4] : nullptr;
-  if (const char* kb = std::getenv("SERVE_LOAD_REPORT_KB")) g_pad_bytes = std::strtoull(kb, nullptr, 10) * 1024;
+  if (const char* kb = std::getenv("SERVE_LOAD_REPORT_KB"))
+    g_pad_bytes = std::strtoull(kb, nullptr, 10) * 1024;
 
   std::atomic<std::size_t> next{0}, acked{0}, failed{0};
   std::mutex mu;
