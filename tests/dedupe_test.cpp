@@ -2,9 +2,13 @@
 // arrive as (include/vapidiag/dedupe.hpp).
 #include "vapidiag/dedupe.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "vapidiag/logs.hpp"
 
 using namespace vapidiag;
 
@@ -140,4 +144,53 @@ TEST_CASE("window mode remembers the window only; exact mode every call", "[dedu
   Run x(e);
   for (int i = 0; i < 50000; ++i) x.add(rec("c" + std::to_string(i), kReport, i * 1000LL));
   CHECK(x.d.remembered() == 50000);
+}
+
+namespace {
+
+// Which workers read the calls of a file with jobs = 2: a large NDJSON file is split.
+struct WorkerCount final : CallSink {
+  std::vector<std::uint64_t> calls = std::vector<std::uint64_t>(2, 0);
+  void on_call(std::size_t worker, const Diagnosis& /*d*/) override { ++calls.at(worker); }
+};
+
+std::vector<std::uint64_t> calls_per_worker(const std::string& line_pattern) {
+  char path[] = "/tmp/vapidiag-split-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string text;
+  for (int i = 0; text.size() < (40u << 20); ++i) {
+    std::string line = line_pattern;
+    line.replace(line.find("ID"), 2, std::to_string(i));
+    text += line + "\n";
+  }
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  LogReadOptions o;
+  o.jobs = 2;
+  WorkerCount sink;
+  LogEvents events;
+  read_logs({path}, o, sink, events);
+  ::unlink(path);
+  return sink.calls;
+}
+
+}  // namespace
+
+TEST_CASE("a large NDJSON call log is split over threads; a webhook log is not", "[dedupe][threads]") {
+  // Call records hold "message" keys in their conversation: that is no webhook envelope.
+  const std::string pad(2000, 'x');
+  const auto calls =
+      calls_per_worker(R"({"id":"ID","endedReason":"customer-ended-call","messages":[{"role":"bot",)"
+                       R"("message":")" +
+                       pad + R"("}]})");
+  CHECK(calls[0] > 0);
+  CHECK(calls[1] > 0);
+  // A webhook log: the messages of one call must meet one deduper, in order.
+  const auto hooks =
+      calls_per_worker(R"({"message":{"type":"end-of-call-report","endedReason":"customer-ended-call",)"
+                       R"("call":{"id":"ID"},"transcript":")" +
+                       pad + R"("}})");
+  CHECK(hooks[0] > 0);
+  CHECK(hooks[1] == 0);
 }

@@ -187,6 +187,29 @@ class WorkerSink final : public RecordSink {
   }
 };
 
+// Whether a line of text begins {"message": (blanks allowed), as a webhook envelope does.
+bool starts_a_line_with_message_key(std::string_view text) {
+  constexpr std::string_view kKey = "\"message\"";
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t i = at;
+    while (i < text.size() && blank(text[i]) && text[i] != '\n') ++i;
+    if (i < text.size() && text[i] == '{') {
+      ++i;
+      while (i < text.size() && blank(text[i])) ++i;
+      if (text.substr(i, kKey.size()) == kKey) {
+        i += kKey.size();
+        while (i < text.size() && blank(text[i])) ++i;
+        if (i < text.size() && text[i] == ':') return true;
+      }
+    }
+    const std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return false;
+}
+
 // Byte ranges for reading one file on several threads, or a single range when the
 // file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
 std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
@@ -195,18 +218,39 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
   constexpr std::uint64_t kMinSplit = 32u << 20;
   if (jobs < 2 || size < kMinSplit || dedupe.exact) return ranges;
-  std::string head(std::min<std::uint64_t>(size, 1u << 20), '\0');
-  if (::pread(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size())) return ranges;
+  // The head: enough to see the first line whole (64 KiB, or up to 1 MiB for a long one).
+  // Buffers are not zeroed: they are only read as far as pread filled them.
+  constexpr std::size_t kStep = 64u << 10, kMaxHead = 1u << 20, kMaxWindow = 4u << 20;
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxWindow);
+  std::size_t got_head = 0;
+  for (std::size_t want = std::min<std::uint64_t>(size, kStep);;) {
+    const ssize_t n = ::pread(fd, buffer.get() + got_head, want - got_head, static_cast<off_t>(got_head));
+    if (n <= 0) return ranges;
+    got_head += static_cast<std::size_t>(n);
+    if (got_head < want) continue;
+    // Enough when a line ends in it and something follows that line.
+    const std::string_view seen(buffer.get(), got_head);
+    const std::size_t first_nl = seen.find('\n');
+    if ((first_nl != std::string_view::npos &&
+         seen.find_first_not_of(" \t\r\n", first_nl) != std::string_view::npos) ||
+        want >= kMaxHead || want >= size)
+      break;
+    want = static_cast<std::size_t>(std::min<std::uint64_t>(size, kMaxHead));
+  }
+  const std::string_view head(buffer.get(), got_head);
   // The records of one call must meet one deduper, in order: a log of webhook messages is
-  // read on one thread (framed on a second one).
-  if ((dedupe.window_ms > 0) && (head.find("\"message\"") != std::string::npos ||
-                                 head.find("\"end-of-call-report\"") != std::string::npos ||
-                                 head.find("\"status-update\"") != std::string::npos))
+  // read on one thread (framed on a second one). A webhook log's lines are envelopes,
+  // {"message": {...}}, or bare messages typed end-of-call-report or status-update; a call
+  // record has "message" keys too, inside its conversation, so only a line that starts
+  // with that key counts.
+  if (dedupe.window_ms > 0 && (starts_a_line_with_message_key(head) ||
+                               head.find("\"end-of-call-report\"") != std::string_view::npos ||
+                               head.find("\"status-update\"") != std::string_view::npos))
     return ranges;
   std::size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
   const std::size_t nl = head.find('\n', i);
-  if (i >= head.size() || head[i] != '{' || nl == std::string::npos) return ranges;
+  if (i >= head.size() || head[i] != '{' || nl == std::string_view::npos) return ranges;
   std::size_t last = nl;
   while (last > i && std::isspace(static_cast<unsigned char>(head[last - 1]))) --last;
   std::size_t next = nl + 1;
@@ -215,14 +259,21 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
 
   ranges.clear();
   std::uint64_t begin = 0;
-  std::string window(4u << 20, '\0');
   for (std::size_t k = 1; k < jobs; ++k) {
     const std::uint64_t target = std::max(begin + 1, size * k / jobs);
-    const ssize_t got = ::pread(fd, window.data(), window.size(), static_cast<off_t>(target - 1));
-    if (got <= 1) break;
-    const std::size_t at = std::string_view(window.data(), static_cast<std::size_t>(got)).find("\n{");
-    if (at == std::string_view::npos) break;
-    const std::uint64_t cut = target - 1 + at + 1;
+    // The first "\n{" at or after the target, looked for 64 KiB at a time up to 4 MiB.
+    std::uint64_t cut = 0;
+    for (std::uint64_t from = target - 1; from < size && from - (target - 1) < kMaxWindow;
+         from += kStep - 1) {
+      const ssize_t got = ::pread(fd, buffer.get(), kStep, static_cast<off_t>(from));
+      if (got <= 1) break;
+      const std::size_t at = std::string_view(buffer.get(), static_cast<std::size_t>(got)).find("\n{");
+      if (at != std::string_view::npos) {
+        cut = from + at + 1;
+        break;
+      }
+    }
+    if (cut == 0) break;
     ranges.emplace_back(begin, cut);
     begin = cut;
   }
