@@ -2,6 +2,8 @@
 
 #include "json.hpp"
 
+#include <charconv>
+
 #include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
 
@@ -63,6 +65,84 @@ Json inputs_json(const ReadStats& stats, std::uint64_t files, std::uint64_t filt
               {"filtered_out", filtered_out},
               {"text_lines", stats.text_lines},
               {"duplicates", duplicates}};
+}
+
+void PrettyJson::item() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (empty_.empty()) return;
+  out_ += empty_.back() ? "\n" : ",\n";
+  empty_.back() = false;
+  out_.append(2 * empty_.size(), ' ');
+}
+
+void PrettyJson::string(std::string_view v) {
+  // Plain printable ASCII needs no escape: written as it is; anything else as dump_json
+  // writes it (escapes, bad UTF-8 replaced).
+  for (const char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
+      out_ += dump_json(Json(std::string(v)));
+      return;
+    }
+  }
+  out_ += '"';
+  out_ += v;
+  out_ += '"';
+}
+
+void PrettyJson::value(std::string_view v) {
+  item();
+  string(v);
+}
+
+void PrettyJson::value(std::uint64_t v) {
+  item();
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void PrettyJson::value(std::int64_t v) {
+  item();
+  char buf[24];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void PrettyJson::key(std::string_view k) {
+  item();
+  string(k);
+  out_ += ": ";
+  after_key_ = true;
+}
+
+void PrettyJson::open(char c) {
+  item();
+  out_ += c;
+  empty_.push_back(true);
+}
+
+void PrettyJson::close(char c) {
+  const bool empty = empty_.back();
+  empty_.pop_back();
+  if (!empty) {
+    out_ += '\n';
+    out_.append(2 * empty_.size(), ' ');
+  }
+  out_ += c;
+}
+
+void PrettyJson::json(const Json& j) {
+  item();
+  // dump_json(j, 2) is laid out for the top level: indent its inner lines to this depth
+  // (strings hold no raw line breaks: they are escaped).
+  const std::string text = dump_json(j, 2);
+  const std::string pad(2 * empty_.size(), ' ');
+  for (const char ch : text) {
+    out_ += ch;
+    if (ch == '\n') out_ += pad;
+  }
 }
 
 }  // namespace vapidiag

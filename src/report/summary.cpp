@@ -200,31 +200,6 @@ namespace {
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
 double rate(std::uint64_t part, std::uint64_t whole) { return share_of(part, whole); }
 
-Json faults_json(const std::array<std::uint64_t, kFaultNames.size()>& by_fault) {
-  Json j = Json::object();
-  for (std::size_t i = 0; i < by_fault.size(); ++i) j[std::string(kFaultNames[i])] = by_fault[i];
-  return j;
-}
-
-Json pairs_json(const std::map<std::string, CountPair, std::less<>>& m, const char* key) {
-  Json a = Json::array();
-  for (const auto& [k, v] : m)
-    a.push_back(Json{
-        {key, k}, {"calls", v.calls}, {"failures", v.failures}, {"failure_rate", rate(v.failures, v.calls)}});
-  return a;
-}
-
-Json time_buckets_json(const std::map<std::string, HourCounts, std::less<>>& m, const char* key) {
-  Json a = Json::array();
-  for (const auto& [k, v] : m)
-    a.push_back(Json{{key, k},
-                     {"calls", v.calls},
-                     {"failures", v.failures},
-                     {"failure_rate", rate(v.failures, v.calls)},
-                     {"by_fault", faults_json(v.by_fault)}});
-  return a;
-}
-
 Classification classify_key(const std::string& code, std::array<char, 256>& buf) {
   return classify(normalize_code(code, buf.data(), buf.size()));
 }
@@ -256,111 +231,193 @@ std::string Summary::to_json() const { return to_json(Thresholds{}); }
 std::string Summary::to_json(const Thresholds& th) const {
   const std::uint64_t n = calls();
   const std::uint64_t failed = failures();
-  Json j;
-  j["schema_version"] = kSchemaVersion;
-  j["kind"] = "summary";
-  j["inputs"] = inputs_json(stats, files, filtered_out, duplicates);
-  j["inputs"]["run_ids"] = run_ids;
-  j["period"] = Json{{"first", first_time == kNoTime ? Json(nullptr) : Json(format_iso8601(first_time))},
-                     {"last", last_time == kNoTime ? Json(nullptr) : Json(format_iso8601(last_time))},
-                     {"first_ms", first_time == kNoTime ? Json(nullptr) : Json(first_time)},
-                     {"last_ms", last_time == kNoTime ? Json(nullptr) : Json(last_time)}};
-  j["calls"] = n;
-  j["failures"] = failed;
-  j["failure_rate"] = rate(failed, n);
-  Json sym = Json::object();
-  for (std::size_t i = 0; i < by_symptom.size(); ++i)
-    sym[std::string(kSymptomNames[i])] = Json{{"calls", by_symptom[i]}, {"share", rate(by_symptom[i], n)}};
-  j["by_symptom"] = sym;
-  Json fault = Json::object();
-  for (std::size_t i = 0; i < by_fault.size(); ++i)
-    fault[std::string(kFaultNames[i])] = Json{{"calls", by_fault[i]}, {"share", rate(by_fault[i], n)}};
-  j["by_fault"] = fault;
-  Json codes_j = Json::array();
+  std::string out;
+  out.reserve(4096 + 200 * (codes.size() + failure_buckets.size() + hours.size()));
+  PrettyJson w(out);
+  const auto count_share = [&](std::uint64_t calls_n, std::uint64_t whole) {
+    w.begin_object();
+    w.key("calls"), w.value(calls_n);
+    w.key("share"), w.value(rate(calls_n, whole));
+    w.end_object();
+  };
+  const auto pairs = [&](const std::map<std::string, CountPair, std::less<>>& m, const char* key) {
+    w.begin_array();
+    for (const auto& [k, v] : m) {
+      w.begin_object();
+      w.key(key), w.value(k);
+      w.key("calls"), w.value(v.calls);
+      w.key("failures"), w.value(v.failures);
+      w.key("failure_rate"), w.value(rate(v.failures, v.calls));
+      w.end_object();
+    }
+    w.end_array();
+  };
+  const auto time_buckets = [&](const std::map<std::string, HourCounts, std::less<>>& m, const char* key) {
+    w.begin_array();
+    for (const auto& [k, v] : m) {
+      w.begin_object();
+      w.key(key), w.value(k);
+      w.key("calls"), w.value(v.calls);
+      w.key("failures"), w.value(v.failures);
+      w.key("failure_rate"), w.value(rate(v.failures, v.calls));
+      w.key("by_fault"), w.begin_object();
+      for (std::size_t i = 0; i < v.by_fault.size(); ++i) w.key(kFaultNames[i]), w.value(v.by_fault[i]);
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+  };
+  const auto time_or_null = [&](std::int64_t t, bool iso) {
+    if (t == kNoTime)
+      w.value(nullptr);
+    else if (iso)
+      w.value(format_iso8601(t));
+    else
+      w.value(t);
+  };
+
+  w.begin_object();
+  w.key("schema_version"), w.value(kSchemaVersion);
+  w.key("kind"), w.value("summary");
+  Json inputs = inputs_json(stats, files, filtered_out, duplicates);
+  inputs["run_ids"] = run_ids;
+  w.key("inputs"), w.json(inputs);
+  w.key("period"), w.begin_object();
+  w.key("first"), time_or_null(first_time, true);
+  w.key("last"), time_or_null(last_time, true);
+  w.key("first_ms"), time_or_null(first_time, false);
+  w.key("last_ms"), time_or_null(last_time, false);
+  w.end_object();
+  w.key("calls"), w.value(n);
+  w.key("failures"), w.value(failed);
+  w.key("failure_rate"), w.value(rate(failed, n));
+  w.key("by_symptom"), w.begin_object();
+  for (std::size_t i = 0; i < by_symptom.size(); ++i) w.key(kSymptomNames[i]), count_share(by_symptom[i], n);
+  w.end_object();
+  w.key("by_fault"), w.begin_object();
+  for (std::size_t i = 0; i < by_fault.size(); ++i) w.key(kFaultNames[i]), count_share(by_fault[i], n);
+  w.end_object();
   std::vector<std::pair<std::uint64_t, const std::string*>> unknown;
   std::array<char, 256> buf{};
+  w.key("codes"), w.begin_array();
   for (const auto& [k, v] : codes) {
     const Classification c = classify_key(k, buf);
     const bool other = k == kOther;
-    codes_j.push_back(Json{{"code", k},
-                           {"calls", v.calls},
-                           {"share", rate(v.calls, n)},
-                           {"symptom", other ? Json(nullptr) : Json(std::string(to_string(c.symptom)))},
-                           {"fault", other ? Json(nullptr) : Json(std::string(to_string(c.fault)))},
-                           {"classified", !other && c.classified()},
-                           {"sample_ids", v.sample_ids}});
+    w.begin_object();
+    w.key("code"), w.value(k);
+    w.key("calls"), w.value(v.calls);
+    w.key("share"), w.value(rate(v.calls, n));
+    w.key("symptom");
+    other ? w.value(nullptr) : w.value(to_string(c.symptom));
+    w.key("fault");
+    other ? w.value(nullptr) : w.value(to_string(c.fault));
+    w.key("classified"), w.value(!other && c.classified());
+    w.key("sample_ids"), w.begin_array();
+    for (const std::string& id : v.sample_ids) w.value(id);
+    w.end_array();
+    w.end_object();
     if (!other && !c.classified()) unknown.emplace_back(v.calls, &k);
   }
-  j["codes"] = codes_j;
+  w.end_array();
   // Most calls first, then by code; suggestions cost an edit-distance scan each, so only the top.
   std::stable_sort(unknown.begin(), unknown.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   if (unknown.size() > kUnknownCodes) unknown.resize(kUnknownCodes);
-  Json unknown_j = Json::array();
+  w.key("unknown_codes"), w.begin_array();
   for (const auto& [calls_n, code] : unknown) {
     const std::string_view sugg = suggest(normalize_code(*code, buf.data(), buf.size()))[0];
-    unknown_j.push_back(Json{{"code", *code},
-                             {"calls", calls_n},
-                             {"suggestion", sugg.empty() ? Json(nullptr) : Json(std::string(sugg))}});
+    w.begin_object();
+    w.key("code"), w.value(*code);
+    w.key("calls"), w.value(calls_n);
+    w.key("suggestion");
+    sugg.empty() ? w.value(nullptr) : w.value(sugg);
+    w.end_object();
   }
-  j["unknown_codes"] = unknown_j;
-  Json prov = Json::array();
+  w.end_array();
+  w.key("provider_failures"), w.begin_array();
   for (const auto& [k, v] : provider_components) {
     const std::size_t tab = k.find('\t');
-    prov.push_back(Json{{"provider", k.substr(0, tab)},
-                        {"component", tab == std::string::npos ? "" : k.substr(tab + 1)},
-                        {"calls", v},
-                        {"share", rate(v, failed)}});
+    w.begin_object();
+    w.key("provider"), w.value(std::string_view(k).substr(0, tab));
+    w.key("component"),
+        w.value(tab == std::string::npos ? std::string_view() : std::string_view(k).substr(tab + 1));
+    w.key("calls"), w.value(v);
+    w.key("share"), w.value(rate(v, failed));
+    w.end_object();
   }
-  j["provider_failures"] = prov;
-  j["assistants"] = pairs_json(assistants, "id");
-  j["phone_numbers"] = pairs_json(phone_numbers, "id");
-  j["hours"] = time_buckets_json(hours, "hour");
+  w.end_array();
+  w.key("assistants"), pairs(assistants, "id");
+  w.key("phone_numbers"), pairs(phone_numbers, "id");
+  w.key("hours"), time_buckets(hours, "hour");
   std::map<std::string, HourCounts, std::less<>> days;
   for (const auto& [h, v] : hours) days[h.starts_with('(') ? h : h.substr(0, 10)].add(v);
-  j["days"] = time_buckets_json(days, "day");
-  Json fj = Json::array();
+  w.key("days"), time_buckets(days, "day");
+  w.key("findings"), w.begin_array();
   for (const auto& [k, v] : findings) {
     const FindingDef* def = find_finding(k);
-    fj.push_back(Json{{"id", k},
-                      {"severity", def ? Json(std::string(def->severity)) : Json(nullptr)},
-                      {"calls", v},
-                      {"share", rate(v, n)}});
+    w.begin_object();
+    w.key("id"), w.value(k);
+    w.key("severity");
+    def ? w.value(def->severity) : w.value(nullptr);
+    w.key("calls"), w.value(v);
+    w.key("share"), w.value(rate(v, n));
+    w.end_object();
   }
-  j["findings"] = fj;
-  j["symptom_changed_by_evidence"] = symptom_changed();
-  Json moves = Json::array();
-  for (const auto& [k, v] : symptom_moves)
-    moves.push_back(Json{
-        {"from", std::string(to_string(k.first))}, {"to", std::string(to_string(k.second))}, {"calls", v}});
-  j["symptom_moves"] = moves;
-  Json cross = Json::array();
-  for (const CrossFinding& f : find_cross_findings(*this, th))
-    cross.push_back(Json{{"id", std::string(f.def->id)},
-                         {"severity", std::string(f.def->severity)},
-                         {"subject", f.subject.empty() ? Json(nullptr) : Json(f.subject)},
-                         {"calls", f.calls},
-                         {"message", f.message}});
-  j["cross_findings"] = cross;
-  j["burst_window_ms"] = burst_window_ms;
-  Json fb = Json::array();
+  w.end_array();
+  w.key("symptom_changed_by_evidence"), w.value(symptom_changed());
+  w.key("symptom_moves"), w.begin_array();
+  for (const auto& [k, v] : symptom_moves) {
+    w.begin_object();
+    w.key("from"), w.value(to_string(k.first));
+    w.key("to"), w.value(to_string(k.second));
+    w.key("calls"), w.value(v);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("cross_findings"), w.begin_array();
+  for (const CrossFinding& f : find_cross_findings(*this, th)) {
+    w.begin_object();
+    w.key("id"), w.value(f.def->id);
+    w.key("severity"), w.value(f.def->severity);
+    w.key("subject");
+    f.subject.empty() ? w.value(nullptr) : w.value(f.subject);
+    w.key("calls"), w.value(f.calls);
+    w.key("message"), w.value(f.message);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("burst_window_ms"), w.value(burst_window_ms);
+  w.key("failure_buckets"), w.begin_array();
   for (const auto& [k, v] : failure_buckets) {
     const std::size_t tab = k.find('\t');
+    w.begin_object();
     if (tab == std::string::npos) {  // (other): buckets past the table's cap
-      fb.push_back(Json{{"code", k}, {"bucket", nullptr}, {"calls", v}});
-      continue;
+      w.key("code"), w.value(k);
+      w.key("bucket"), w.value(nullptr);
+    } else {
+      w.key("code"), w.value(std::string_view(k).substr(0, tab));
+      w.key("bucket"), w.value(static_cast<std::int64_t>(std::strtoll(k.c_str() + tab + 1, nullptr, 10)));
     }
-    fb.push_back(Json{{"code", k.substr(0, tab)}, {"bucket", std::stoll(k.substr(tab + 1))}, {"calls", v}});
+    w.key("calls"), w.value(v);
+    w.end_object();
   }
-  j["failure_buckets"] = fb;
-  j["not_charged"] = Json{{"calls", not_charged_calls},
-                          {"share", rate(not_charged_calls, n)},
-                          {"cost", round6(not_charged_cost)},
-                          {"ids", not_charged_ids},
-                          {"ids_truncated", ids_truncated}};
-  j["cost"] = Json{{"total", round6(total_cost)}, {"calls_with_cost", calls_with_cost}};
-  j["truncated"] = truncated;
-  return dump_json(j, 2);
+  w.end_array();
+  w.key("not_charged"), w.begin_object();
+  w.key("calls"), w.value(not_charged_calls);
+  w.key("share"), w.value(rate(not_charged_calls, n));
+  w.key("cost"), w.value(round6(not_charged_cost));
+  w.key("ids"), w.begin_array();
+  for (const std::string& id : not_charged_ids) w.value(id);
+  w.end_array();
+  w.key("ids_truncated"), w.value(ids_truncated);
+  w.end_object();
+  w.key("cost"), w.begin_object();
+  w.key("total"), w.value(round6(total_cost));
+  w.key("calls_with_cost"), w.value(calls_with_cost);
+  w.end_object();
+  w.key("truncated"), w.value(truncated);
+  w.end_object();
+  return out;
 }
 
 bool Summary::from_json(std::string_view text, Summary* out, std::string* err) {
