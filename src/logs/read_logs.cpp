@@ -421,7 +421,12 @@ class SummarySink final : public CallSink {
   }
   void on_workers_joined() override {
     for (Part& p : parts_) {
-      total.merge(p.summary);
+      // Into an empty total the first part moves whole: merging it would copy every table.
+      if (total_empty_)
+        total = std::move(p.summary);
+      else
+        total.merge(p.summary);
+      total_empty_ = false;
       p.summary = Summary{};
       p.summary.burst_window_ms = total.burst_window_ms;
     }
@@ -435,6 +440,7 @@ class SummarySink final : public CallSink {
     Summary summary;
   };
   std::vector<Part> parts_;
+  bool total_empty_ = true;
 };
 
 }  // namespace
