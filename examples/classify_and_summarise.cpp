@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: classify_and_summarise CODE [LOG]\n");
     return 2;
   }
-  char buf[256];
-  const vapidiag::Classification c = vapidiag::classify(vapidiag::normalize_code(argv[1], buf, sizeof buf));
+  // Classified owns the code: its views stay valid whatever becomes of argv[1].
+  const vapidiag::Classified classified(argv[1]);
+  const vapidiag::Classification& c = classified.get();
   std::printf("%s: %s, %s (%s)\n", argv[1], std::string(vapidiag::to_string(c.symptom)).c_str(),
               std::string(vapidiag::to_string(c.fault)).c_str(), std::string(c.component).c_str());
   if (argc < 3) return 0;

@@ -478,4 +478,10 @@ std::array<std::string_view, 3> suggest(std::string_view code) {
   return out;
 }
 
+Classified::Classified(std::string_view raw) {
+  std::array<char, 256> buf{};
+  code_ = std::string(normalize_code(raw, buf.data(), buf.size()));
+  c_ = classify(code_);
+}
+
 }  // namespace vapidiag

@@ -20,6 +20,37 @@ std::string_view normalize_code(std::string_view in, char* buf, std::size_t cap)
 // Classify an already normalised code.
 Classification classify(std::string_view code);
 
+// A classification that owns its code. Classification's views (code, provider, status)
+// point into the string classify() was given; a Classified keeps that string itself, so
+// it stays valid however long it is kept, copied or moved, whatever became of the
+// caller's string. The way to keep a classification past the input it came from.
+class Classified {
+ public:
+  Classified() : Classified(std::string_view()) {}
+  // Normalises raw (as normalize_code) and classifies it.
+  explicit Classified(std::string_view raw);
+  Classified(const Classified& other) : Classified(other.code_) {}
+  Classified(Classified&& other) : Classified(other.code_) {}
+  Classified& operator=(const Classified& other) {
+    if (this != &other) *this = Classified(other.code_);
+    return *this;
+  }
+  Classified& operator=(Classified&& other) {
+    if (this != &other) {
+      code_ = std::move(other.code_);
+      c_ = classify(code_);  // the views follow the string to its new buffer
+    }
+    return *this;
+  }
+  const Classification& get() const { return c_; }
+  const Classification* operator->() const { return &c_; }
+  const std::string& code() const { return code_; }  // the normalised code
+
+ private:
+  std::string code_;
+  Classification c_;
+};
+
 // What classify() says for a code that has no row of its own: as if its exact row and
 // the given pattern rows did not exist (no alias either). For measuring how well the
 // family rules generalise to codes no row names yet.
