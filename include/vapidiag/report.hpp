@@ -29,6 +29,9 @@ struct SummaryReportOptions {
   Thresholds thresholds;           // for the findings across calls
   // Text: said after "N more" when the ID list is cut (the front end's way to list them all).
   std::string more_ids_hint;
+  // HTML: said where a top-N table or list is cut (the front end's way to see more), and in
+  // the footer (where every number is also written). Empty: nothing said.
+  std::string more_rows_hint, all_findings_hint, json_hint;
 };
 
 std::string render_summary_text(const Summary& s, const SummaryReportOptions& o, const Style& st);

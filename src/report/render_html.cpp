@@ -99,6 +99,9 @@ std::string bar_width(std::uint64_t part, std::uint64_t whole) {
   return whole ? fixed(100.0 * static_cast<double>(part) / static_cast<double>(whole), 2) : "0";
 }
 
+// "; HINT" (escaped) after a note, or nothing without one.
+std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + esc(h); }
+
 void put(std::string& out, std::string_view s) {
   out += s;
   out += '\n';
@@ -367,8 +370,8 @@ void codes_section(std::string& out, const Summary& s, const SummaryReportOption
   }
   out += kTableClose;
   if (s.codes.size() > top.size())
-    out += "<p class=\"note\">" + with_commas(s.codes.size() - top.size()) +
-           " more codes; <code>--top N</code> shows more rows.</p>\n";
+    out += "<p class=\"note\">" + with_commas(s.codes.size() - top.size()) + " more codes" +
+           hint(o.more_rows_hint) + ".</p>\n";
   out += "</section>\n";
 }
 
@@ -387,18 +390,18 @@ void providers_section(std::string& out, const Summary& s, const SummaryReportOp
 }
 
 void pair_section(std::string& out, const char* id, const char* title, const char* what,
-                  const std::map<std::string, CountPair, std::less<>>& m, std::size_t top) {
+                  const std::map<std::string, CountPair, std::less<>>& m, const SummaryReportOptions& o) {
   if (m.empty()) return;
   out += section_open(id, title);
   out += table_open(std::string(id) + "-table", "", {what, "calls", "failures", "failure rate", ""});
-  const auto rows = top_of(m, top, [](const CountPair& p) { return std::pair(p.failures, p.calls); });
+  const auto rows = top_of(m, o.top, [](const CountPair& p) { return std::pair(p.failures, p.calls); });
   for (const auto& [k, v] : rows)
     out += "<tr><th scope=\"row\" class=\"code\">" + esc(k) + "</th>" + td_num(v.calls) + td_num(v.failures) +
            td_share(v.failures, v.calls) + td_bar(v.failures, v.calls, "vapifault rate") + "</tr>\n";
   out += kTableClose;
   if (m.size() > rows.size())
-    out += "<p class=\"note\">" + with_commas(m.size() - rows.size()) +
-           " more; <code>--top N</code> shows more rows.</p>\n";
+    out += "<p class=\"note\">" + with_commas(m.size() - rows.size()) + " more" + hint(o.more_rows_hint) +
+           ".</p>\n";
   out += "</section>\n";
 }
 
@@ -424,7 +427,7 @@ void findings_section(std::string& out, const Summary& s, const SummaryReportOpt
     out += kTableClose;
     if (cross.size() > kMaxCrossRows)
       out += "<p class=\"note\">" + with_commas(cross.size() - kMaxCrossRows) +
-             " more findings across calls: <code>--format json</code> lists them all.</p>\n";
+             " more findings across calls" + hint(o.all_findings_hint) + ".</p>\n";
   }
   out += "</section>\n";
 }
@@ -563,15 +566,15 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
       [](std::size_t i) { return std::string(fault_phrase(static_cast<Fault>(i))); }, std::string());
   codes_section(out, s, o);
   providers_section(out, s, o);
-  pair_section(out, "assistants", "Assistants (most failures first)", "assistantId", s.assistants, o.top);
+  pair_section(out, "assistants", "Assistants (most failures first)", "assistantId", s.assistants, o);
   pair_section(out, "phone-numbers", "Phone numbers (most failures first)", "phoneNumberId", s.phone_numbers,
-               o.top);
+               o);
   findings_section(out, s, o);
   not_charged_section(out, s, o);
   unknown_section(out, s, o);
   put(out, "</main>");
   std::string foot = "<footer><p>Made by vapidiag " VAPIDIAG_VERSION " from " + with_commas(s.stats.records) +
-                     " records. Every number here is also in <code>vapidiag summary --format json</code>";
+                     " records" + (o.json_hint.empty() ? std::string() : ". " + esc(o.json_hint));
   if (s.calls_with_cost)
     foot += "; total cost " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
             " calls with a cost";
