@@ -3,7 +3,7 @@
 // each ended call is classified (once per distinct code), its findings are found, the
 // filter is applied, and what passes is handed to a CallSink. A large NDJSON file is cut
 // into ranges read on several threads; other inputs are framed on a second thread. The
-// outcome equals a sequential run: results come per worker, and workers are in input order.
+// outcome equals a sequential run: results come per part, and parts are in input order.
 
 #include <cstddef>
 #include <cstdint>
@@ -65,16 +65,21 @@ struct BadRecord {
   std::uint64_t number = 0;  // 1-based among the unreadable records of this run
 };
 
-// The calls. Worker 0 is the calling thread and reads every input that is not split; with
-// jobs > 1, workers 1..jobs-1 read later ranges of a split file at the same time as
-// worker 0 reads the first. A caller that keeps results per worker folds them in worker
-// order in on_workers_joined, which runs (on the calling thread) after each split input.
+// The calls, each under a part: part 0 holds every input that is not split and the first
+// range of one that is; with jobs > 1 a split file's later ranges are parts 1, 2, ... in
+// file order, read by whichever thread is free, several at the same time (on_call is then
+// called from several threads, never for one part from two at once). A caller that keeps
+// results per part folds them in part order in on_workers_joined, which runs (on the
+// calling thread) after each split input: the order of one sequential read.
 class CallSink {
  public:
   virtual ~CallSink() = default;
-  virtual void on_call(std::size_t worker, const Diagnosis& d) = 0;
+  virtual void on_call(std::size_t part, const Diagnosis& d) = 0;
   virtual void on_workers_joined() {}
 };
+
+// How many parts a run with this many jobs hands calls under (part < call_parts(jobs)).
+std::size_t call_parts(std::size_t jobs);
 
 // Everything else, always on the calling thread and in input order.
 class LogEvents {

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "../glob.hpp"
 #include "vapidiag/logs.hpp"
@@ -83,6 +85,7 @@ class WorkerSink final : public RecordSink {
   }
 
   void set_file(std::string_view name) { file_ = name; }
+  void set_part(std::size_t part) { worker_ = part; }  // the CallSink part of the calls read next
 
   void on_call(const CallRecord& rec, const RecordPos& pos) override {
     if (dedupe_) {
@@ -298,6 +301,12 @@ std::uint64_t count_lines(int fd, std::uint64_t end) {
 
 }  // namespace
 
+// Ranges a split file is cut into per thread: small enough that the threads finish close
+// together, large enough that a range's set-up (a reader, its buffers) costs nothing.
+constexpr std::size_t kRangesPerJob = 4;
+
+std::size_t call_parts(std::size_t jobs) { return jobs < 2 ? 1 : jobs * kRangesPerJob; }
+
 LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions& o, CallSink& calls,
                     LogEvents& events) {
   LogResult r;
@@ -321,7 +330,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     struct stat st {};
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
-      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs, o.dedupe);
+      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs * kRangesPerJob, o.dedupe);
     sink.text_lines = 0;
     if (ranges.size() < 2) {
       close_fd();
@@ -333,33 +342,52 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
         events.on_text_lines(name, sink.text_first_line, sink.text_lines, sink.text_sample);
       continue;
     }
-    // Ranges 1.. on worker threads, range 0 here.
-    while (workers.size() < ranges.size() - 1)
-      workers.push_back(std::make_unique<WorkerSink>(workers.size() + 1, o, calls, nullptr));
-    std::vector<ReadStats> stats(ranges.size());
-    std::vector<std::thread> threads;
-    for (std::size_t k = 1; k < ranges.size(); ++k) {
-      WorkerSink& w = *workers[k - 1];
+    // Range 0 here first (its messages go out as they come); then every thread takes the
+    // next range left until none is, so that a thread that started late or read slower
+    // does not hold up the others. What a range leaves to report is kept per range and
+    // reported in file order below.
+    while (workers.size() < jobs)  // [0]: this thread's, for the ranges after the first
+      workers.push_back(std::make_unique<WorkerSink>(workers.size(), o, calls, nullptr));
+    const std::size_t nranges = ranges.size();
+    std::vector<ReadStats> stats(nranges);
+    struct RangeOut {
+      std::vector<Deferred> deferred, file_errors, warnings;
+      std::uint64_t bad_records = 0, text_first_line = 0, text_lines = 0;
+      std::string text_sample;
+    };
+    std::vector<RangeOut> outs(nranges);
+    std::atomic<std::size_t> next{1};
+    const auto take_ranges = [&](WorkerSink& w) {
       w.set_file(name);
-      w.deferred.clear();
-      w.deferred_file_errors.clear();
-      w.text_lines = 0;
-      w.deferred_warnings.clear();
-      threads.emplace_back([&, k, fd] {
+      for (std::size_t k = next++; k < nranges; k = next++) {
+        w.set_part(k);
         stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read);
-        w.release_held();  // a range is a whole input to its worker's deduper
-      });
-    }
+        w.release_held();  // a range is a whole input to the deduper that read it
+        RangeOut& out = outs[k];
+        out.deferred.swap(w.deferred);
+        out.file_errors.swap(w.deferred_file_errors);
+        out.warnings.swap(w.deferred_warnings);
+        w.deferred.clear(), w.deferred_file_errors.clear(), w.deferred_warnings.clear();
+        out.bad_records = std::exchange(w.bad_records, 0);
+        out.text_lines = std::exchange(w.text_lines, 0);
+        out.text_first_line = w.text_first_line;
+        out.text_sample = w.text_sample;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < jobs && t < nranges; ++t)
+      threads.emplace_back([&, t] { take_ranges(*workers[t]); });
     stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, o.read);
+    take_ranges(*workers[0]);
     for (std::thread& t : threads) t.join();
-    // Report the workers' bad records with positions in the whole file.
+    // Report the other ranges' bad records with positions in the whole file.
     std::uint64_t records_before = stats[0].records;
-    for (std::size_t k = 1; k < ranges.size(); ++k) {
-      WorkerSink& w = *workers[k - 1];
-      for (const Deferred& d : w.deferred_file_errors) sink.on_file_error(d.file, d.message);
+    for (std::size_t k = 1; k < nranges; ++k) {
+      const RangeOut& w = outs[k];
+      for (const Deferred& d : w.file_errors) sink.on_file_error(d.file, d.message);
       const std::uint64_t lines_before =
-          w.deferred.empty() && w.deferred_warnings.empty() ? 0 : count_lines(fd, ranges[k].first);
-      for (const Deferred& d : w.deferred_warnings) {
+          w.deferred.empty() && w.warnings.empty() ? 0 : count_lines(fd, ranges[k].first);
+      for (const Deferred& d : w.warnings) {
         RecordPos pos = d.pos;
         pos.record += records_before;
         pos.line += lines_before;
@@ -374,7 +402,6 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
         sink.on_bad_record(d.file, pos, d.message);
       }
       sink.bad_records += w.bad_records - w.deferred.size();
-      w.bad_records = 0;
       records_before += stats[k].records;
       if (w.text_lines) {
         // One report for the whole input: the lines of every range, the first one's place.
@@ -407,11 +434,11 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
 
 namespace {
 
-// One summary per worker, merged in worker order (merging is exact) after each input
+// One summary per part (logs.hpp), merged in part order (merging is exact) after each input
 // that was split, and at the end.
 class SummarySink final : public CallSink {
  public:
-  SummarySink(std::size_t jobs, std::int64_t burst_window_ms) : parts_(jobs) {
+  SummarySink(std::size_t parts, std::int64_t burst_window_ms) : parts_(parts) {
     total.burst_window_ms = burst_window_ms;
     for (Part& p : parts_) p.summary.burst_window_ms = burst_window_ms;
   }
@@ -454,7 +481,7 @@ void add_run_result(Summary& s, const LogResult& r) {
 Summary summarize_logs(const std::vector<std::string>& inputs, const LogReadOptions& opts, LogEvents& events,
                        LogResult* result) {
   const std::size_t jobs = std::max<std::size_t>(1, opts.jobs);
-  SummarySink sink(jobs, static_cast<std::int64_t>(opts.thresholds.get("burst-window-s") * 1000));
+  SummarySink sink(call_parts(jobs), static_cast<std::int64_t>(opts.thresholds.get("burst-window-s") * 1000));
   const LogResult r = read_logs(inputs, opts, sink, events);
   sink.on_workers_joined();
   add_run_result(sink.total, r);

@@ -57,11 +57,11 @@ bool make_rule(std::string_view name, CheckRule* r, std::string* err) {
   return true;
 }
 
-// Per worker: the calls' summary and, per rule, the codes of its matching calls.
+// Per part (logs.hpp): the calls' summary and, per rule, the codes of its matching calls.
 class CheckSink final : public CallSink {
  public:
-  CheckSink(const CheckSpec& spec, std::size_t jobs, std::int64_t burst_window_ms)
-      : spec_(spec), parts_(jobs) {
+  CheckSink(const CheckSpec& spec, std::size_t parts, std::int64_t burst_window_ms)
+      : spec_(spec), parts_(parts) {
     for (Part& p : parts_) {
       p.summary.burst_window_ms = burst_window_ms;
       p.codes.resize(spec.rules.size());
@@ -173,7 +173,8 @@ bool CheckResult::fired() const {
 CheckResult run_check_rules(const CheckSpec& spec, const std::vector<std::string>& inputs,
                             const LogReadOptions& o, LogEvents& events, LogResult* result) {
   const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
-  CheckSink sink(spec, jobs, static_cast<std::int64_t>(o.thresholds.get("burst-window-s") * 1000));
+  CheckSink sink(spec, call_parts(jobs),
+                 static_cast<std::int64_t>(o.thresholds.get("burst-window-s") * 1000));
   const LogResult r = read_logs(inputs, o, sink, events);
   sink.on_workers_joined();
   add_run_result(sink.total, r);
