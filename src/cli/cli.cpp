@@ -243,19 +243,7 @@ namespace {
 // `vapidiag serve ARGS` runs vapidiag-serve ARGS, as git runs its git-* programs: the one
 // beside this executable, else the one on PATH. Returns only when it could not be run.
 int exec_serve(int argc, char** argv) {
-  std::vector<char*> args;
-  std::string name = "vapidiag-serve";
-  args.push_back(name.data());
-  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
-  args.push_back(nullptr);
-  char self[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string beside(self, static_cast<std::size_t>(n));
-    beside = beside.substr(0, beside.rfind('/') + 1) + name;
-    ::execv(beside.c_str(), args.data());
-  }
-  ::execvp(name.c_str(), args.data());
+  cli::exec_companion("vapidiag-serve", std::vector<std::string>(argv + 2, argv + argc));
   std::fprintf(stderr,
                "vapidiag: serve: cannot run vapidiag-serve (%s): install it beside vapidiag or on PATH\n",
                std::strerror(errno));

@@ -40,6 +40,24 @@ bool Output::finish() {
 
 std::string Output::error() const { return err_ ? std::strerror(err_) : ""; }
 
+void exec_companion(const std::string& name, const std::vector<std::string>& args) {
+  std::vector<std::string> words;
+  words.reserve(args.size() + 1);
+  words.push_back(name);
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string beside(self, static_cast<std::size_t>(n));
+    beside = beside.substr(0, beside.rfind('/') + 1) + name;
+    ::execv(beside.c_str(), argv.data());
+  }
+  ::execvp(name.c_str(), argv.data());
+}
+
 bool write_file_whole(const std::string& path, std::string_view data, std::string* err) {
   std::string tmp = path + ".tmp-XXXXXX";
   const int fd = mkstemp(tmp.data());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vapidiag/classification.hpp"
 #include "vapidiag/text.hpp"
@@ -32,6 +33,11 @@ class Output {
   bool closed_ = false;
   int err_ = 0;
 };
+
+// Runs the program `name` with args after its name, as git runs its git-* programs: the one
+// beside this executable, else the one on PATH. Returns only when it could not be run,
+// with errno saying why.
+void exec_companion(const std::string& name, const std::vector<std::string>& args);
 
 // Writes data to path whole or not at all: into a temporary file beside it, then renamed
 // over it. False with the reason in *err.

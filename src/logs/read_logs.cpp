@@ -224,7 +224,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
   // The head: enough to see the first line whole (64 KiB, or up to 1 MiB for a long one).
   // Buffers are not zeroed: they are only read as far as pread filled them.
   constexpr std::size_t kStep = 64u << 10, kMaxHead = 1u << 20, kMaxWindow = 4u << 20;
-  const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxWindow);
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kMaxHead);  // the head, then kStep at a time
   std::size_t got_head = 0;
   for (std::size_t want = std::min<std::uint64_t>(size, kStep);;) {
     const ssize_t n = ::pread(fd, buffer.get() + got_head, want - got_head, static_cast<off_t>(got_head));

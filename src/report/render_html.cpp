@@ -102,11 +102,6 @@ std::string bar_width(std::uint64_t part, std::uint64_t whole) {
 // "; HINT" (escaped) after a note, or nothing without one.
 std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + esc(h); }
 
-void put(std::string& out, std::string_view s) {
-  out += s;
-  out += '\n';
-}
-
 // The fault parties in the colours of the page, with the "not served" part of failures
 // whose code is normal but whose record shows the caller was not served.
 struct Party {

@@ -16,12 +16,6 @@ namespace {
 
 using namespace summary_parts;
 
-// Appends s and a line end.
-void put(std::string& out, std::string_view s) {
-  out += s;
-  out += '\n';
-}
-
 std::string bar(std::uint64_t part, std::uint64_t whole, std::size_t width) {
   if (whole == 0) return {};
   const std::size_t eighths = static_cast<std::size_t>(std::llround(

@@ -240,14 +240,18 @@ std::string Summary::to_json(const Thresholds& th) const {
     w.key("share"), w.value(rate(calls_n, whole));
     w.end_object();
   };
+  // The fields of a key with its calls and failures (assistants, numbers, hours, days).
+  const auto pair_fields = [&](const char* key, const std::string& k, const CountPair& v) {
+    w.key(key), w.value(k);
+    w.key("calls"), w.value(v.calls);
+    w.key("failures"), w.value(v.failures);
+    w.key("failure_rate"), w.value(rate(v.failures, v.calls));
+  };
   const auto pairs = [&](const std::map<std::string, CountPair, std::less<>>& m, const char* key) {
     w.begin_array();
     for (const auto& [k, v] : m) {
       w.begin_object();
-      w.key(key), w.value(k);
-      w.key("calls"), w.value(v.calls);
-      w.key("failures"), w.value(v.failures);
-      w.key("failure_rate"), w.value(rate(v.failures, v.calls));
+      pair_fields(key, k, v);
       w.end_object();
     }
     w.end_array();
@@ -256,10 +260,7 @@ std::string Summary::to_json(const Thresholds& th) const {
     w.begin_array();
     for (const auto& [k, v] : m) {
       w.begin_object();
-      w.key(key), w.value(k);
-      w.key("calls"), w.value(v.calls);
-      w.key("failures"), w.value(v.failures);
-      w.key("failure_rate"), w.value(rate(v.failures, v.calls));
+      pair_fields(key, k, v);
       w.key("by_fault"), w.begin_object();
       for (std::size_t i = 0; i < v.by_fault.size(); ++i) w.key(kFaultNames[i]), w.value(v.by_fault[i]);
       w.end_object();

@@ -14,6 +14,11 @@ std::string money(double v) {
   return buf;
 }
 
+void put(std::string& out, std::string_view s) {
+  out += s;
+  out += '\n';
+}
+
 std::string moves_line(const Summary& s) {
   if (s.symptom_moves.empty()) return {};
   std::vector<std::pair<std::pair<Symptom, Symptom>, std::uint64_t>> v(s.symptom_moves.begin(),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace vapidiag::summary_parts {
 
 // "$12.34"
 std::string money(double v);
+
+// Appends s and a line end.
+void put(std::string& out, std::string_view s);
 
 // The n entries of a map with the largest key(value), ties in map order.
 template <typename Map, typename Key>
