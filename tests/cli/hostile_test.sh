@@ -92,9 +92,13 @@ run zstd-truncated "$tmp/cut.zst" 3 'zstd' 0 0
 echo "$good1" >"$tmp/good.ndjson"; echo "$good2" >"$tmp/good2.ndjson"
 mkdir "$tmp/dir"; echo "$good1" >"$tmp/secret.ndjson"; chmod 000 "$tmp/secret.ndjson"; chmod o+rx "$tmp"
 case=inputs
-if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+# As root, the unreadable file is tested as user nobody, when nobody can run the binary (a
+# checkout in a private folder, such as one made by mktemp -d, keeps nobody out).
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ] &&
+  as_nobody "$bin" summary /dev/null --format json >/dev/null 2>&1; then
   chmod o+r "$tmp/good.ndjson" "$tmp/good2.ndjson"
-  setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" summary "$tmp/good.ndjson" "$tmp/dir" \
+  as_nobody "$bin" summary "$tmp/good.ndjson" "$tmp/dir" \
     "$tmp/missing.json" "$tmp/secret.ndjson" "$tmp/good2.ndjson" --format json >"$tmp/out.json" 2>"$tmp/err"
   status=$?
   grep -q 'Permission denied' "$tmp/err" || fail "no message for the unreadable file: $(cat "$tmp/err")"
