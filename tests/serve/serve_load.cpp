@@ -124,6 +124,16 @@ int main(int argc, char** argv) {
           mine.push_back(ms);
           ids.push_back(i);
         } else {
+          // Why, for the first few: a load that loses a report must say how.
+          if (failed < 5) {
+            std::lock_guard lock(mu);
+            if (res)
+              std::fprintf(stderr, "serve_load: report %zu: HTTP %d: %s\n", i, res->status,
+                           res->body.c_str());
+            else
+              std::fprintf(stderr, "serve_load: report %zu: no answer (httplib error %d)\n", i,
+                           static_cast<int>(res.error()));
+          }
           ++failed;
           if (!res) {
             // The server went away (the crash test): stop this client after a few tries.
