@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,11 +72,45 @@ struct BadRecord {
 // called from several threads, never for one part from two at once). A caller that keeps
 // results per part folds them in part order in on_workers_joined, which runs (on the
 // calling thread) after each split input: the order of one sequential read.
+//
+// on_part_done(part) says that a split input's part has all its calls, from the thread
+// that read it, while other threads still read later parts: a sink may fold the parts
+// done so far, in part order, there (PartFolds below) and leave less to fold after the
+// join. It comes once per part of a split input, before on_workers_joined; a part folded
+// early may get calls again (the next inputs), which the next on_workers_joined folds.
 class CallSink {
  public:
   virtual ~CallSink() = default;
   virtual void on_call(std::size_t part, const Diagnosis& d) = 0;
+  virtual void on_part_done(std::size_t /*part*/) {}
   virtual void on_workers_joined() {}
+};
+
+// Folds parts into a total in part order, each as soon as it and every part before it
+// are done: a CallSink's helper for on_part_done (any thread) and on_workers_joined.
+// fold(k) runs under a lock, for one part at a time, in order 0, 1, 2, ...
+class PartFolds {
+ public:
+  explicit PartFolds(std::size_t parts) : done_(parts, false) {}
+  template <typename Fold>
+  void done(std::size_t part, Fold&& fold) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    done_[part] = true;
+    while (next_ < done_.size() && done_[next_]) fold(next_++);
+  }
+  // The parts not folded yet, in order; then a new round starts at part 0.
+  template <typename Fold>
+  void finish(Fold&& fold) {
+    const std::lock_guard<std::mutex> lock(mu_);
+    while (next_ < done_.size()) fold(next_++);
+    next_ = 0;
+    done_.assign(done_.size(), false);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<bool> done_;
+  std::size_t next_ = 0;
 };
 
 // How many parts a run with this many jobs hands calls under (part < call_parts(jobs)).

@@ -213,14 +213,15 @@ bool starts_a_line_with_message_key(std::string_view text) {
   return false;
 }
 
-// Byte ranges for reading one file on several threads, or a single range when the
-// file is small or not line-delimited (only NDJSON can be cut safely: at "\n{").
+// Byte ranges for reading one file on several threads (at most `pieces`), or a single
+// range when the file is small or not line-delimited (only NDJSON can be cut safely: at
+// "\n{").
 std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::uint64_t size,
-                                                                  std::size_t jobs,
+                                                                  std::size_t threads, std::size_t pieces,
                                                                   const DedupeOptions& dedupe) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges{{0, size}};
-  constexpr std::uint64_t kMinSplit = 32u << 20;
-  if (jobs < 2 || size < kMinSplit || dedupe.exact) return ranges;
+  constexpr std::uint64_t kMinSplit = 32u << 20, kMinRange = 1u << 20;
+  if (threads < 2 || pieces < 2 || size < kMinSplit || dedupe.exact) return ranges;
   // The head: enough to see the first line whole (64 KiB, or up to 1 MiB for a long one).
   // Buffers are not zeroed: they are only read as far as pread filled them.
   constexpr std::size_t kStep = 64u << 10, kMaxHead = 1u << 20, kMaxWindow = 4u << 20;
@@ -260,10 +261,16 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
   while (next < head.size() && std::isspace(static_cast<unsigned char>(head[next]))) ++next;
   if (last == i || head[last - 1] != '}' || next >= head.size() || head[next] != '{') return ranges;
 
+  // Each range is a 1/(2 * threads) share of what is left after the ones before it: the
+  // threads take ranges in turn, and as the last ones are small, they finish close
+  // together however the work fell between them (a late start, another program on the
+  // core). The last range is what is left.
   ranges.clear();
   std::uint64_t begin = 0;
-  for (std::size_t k = 1; k < jobs; ++k) {
-    const std::uint64_t target = std::max(begin + 1, size * k / jobs);
+  while (ranges.size() + 1 < pieces) {
+    const std::uint64_t left = size - begin, share = left / (2 * threads);
+    if (share < kMinRange || left - share < kMinRange) break;
+    const std::uint64_t target = begin + share;
     // The first "\n{" at or after the target, looked for 64 KiB at a time up to 4 MiB.
     std::uint64_t cut = 0;
     for (std::uint64_t from = target - 1; from < size && from - (target - 1) < kMaxWindow;
@@ -301,9 +308,10 @@ std::uint64_t count_lines(int fd, std::uint64_t end) {
 
 }  // namespace
 
-// Ranges a split file is cut into per thread: small enough that the threads finish close
-// together, large enough that a range's set-up (a reader, its buffers) costs nothing.
-constexpr std::size_t kRangesPerJob = 4;
+// Ranges a split file is cut into per thread, at most (split_ranges): enough that the last
+// ones are small, few enough that a range's set-up (a reader, its buffers) and the merge
+// of its results cost next to nothing.
+constexpr std::size_t kRangesPerJob = 8;
 
 std::size_t call_parts(std::size_t jobs) { return jobs < 2 ? 1 : jobs * kRangesPerJob; }
 
@@ -330,7 +338,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     struct stat st {};
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
     if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (!in || ::lseek(fd, 0, SEEK_CUR) == 0))
-      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs * kRangesPerJob, o.dedupe);
+      ranges = split_ranges(fd, static_cast<std::uint64_t>(st.st_size), jobs, call_parts(jobs), o.dedupe);
     sink.text_lines = 0;
     if (ranges.size() < 2) {
       close_fd();
@@ -363,6 +371,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
         w.set_part(k);
         stats[k] = read_fd_range(fd, ranges[k].first, ranges[k].second, name, w, o.read);
         w.release_held();  // a range is a whole input to the deduper that read it
+        calls.on_part_done(k);
         RangeOut& out = outs[k];
         out.deferred.swap(w.deferred);
         out.file_errors.swap(w.deferred_file_errors);
@@ -378,6 +387,7 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
     for (std::size_t t = 1; t < jobs && t < nranges; ++t)
       threads.emplace_back([&, t] { take_ranges(*workers[t]); });
     stats[0] = read_fd_range(fd, ranges[0].first, ranges[0].second, name, sink, o.read);
+    calls.on_part_done(0);  // held status-updates of sink's deduper come later, into the next round
     take_ranges(*workers[0]);
     for (std::thread& t : threads) t.join();
     // Report the other ranges' bad records with positions in the whole file.
@@ -434,11 +444,11 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
 
 namespace {
 
-// One summary per part (logs.hpp), merged in part order (merging is exact) after each input
-// that was split, and at the end.
+// One summary per part (logs.hpp), merged in part order (merging is exact): while a split
+// input is read, as parts are done; the rest after it, and at the end.
 class SummarySink final : public CallSink {
  public:
-  SummarySink(std::size_t parts, std::int64_t burst_window_ms) : parts_(parts) {
+  SummarySink(std::size_t parts, std::int64_t burst_window_ms) : parts_(parts), folds_(parts) {
     total.burst_window_ms = burst_window_ms;
     for (Part& p : parts_) p.summary.burst_window_ms = burst_window_ms;
   }
@@ -446,17 +456,11 @@ class SummarySink final : public CallSink {
     Part& p = parts_[w];
     p.summary.add_call(d.rec, d.c, d.findings);
   }
+  void on_part_done(std::size_t part) override {
+    folds_.done(part, [this](std::size_t k) { fold(k); });
+  }
   void on_workers_joined() override {
-    for (Part& p : parts_) {
-      // Into an empty total the first part moves whole: merging it would copy every table.
-      if (total_empty_)
-        total = std::move(p.summary);
-      else
-        total.merge(p.summary);
-      total_empty_ = false;
-      p.summary = Summary{};
-      p.summary.burst_window_ms = total.burst_window_ms;
-    }
+    folds_.finish([this](std::size_t k) { fold(k); });
   }
   Summary total;
 
@@ -466,7 +470,19 @@ class SummarySink final : public CallSink {
   struct alignas(64) Part {
     Summary summary;
   };
+  void fold(std::size_t k) {
+    Part& p = parts_[k];
+    // Into an empty total the first part moves whole: merging it would copy every table.
+    if (total_empty_)
+      total = std::move(p.summary);
+    else
+      total.merge(p.summary);
+    total_empty_ = false;
+    p.summary = Summary{};
+    p.summary.burst_window_ms = total.burst_window_ms;
+  }
   std::vector<Part> parts_;
+  PartFolds folds_;
   bool total_empty_ = true;
 };
 

@@ -61,7 +61,7 @@ bool make_rule(std::string_view name, CheckRule* r, std::string* err) {
 class CheckSink final : public CallSink {
  public:
   CheckSink(const CheckSpec& spec, std::size_t parts, std::int64_t burst_window_ms)
-      : spec_(spec), parts_(parts) {
+      : spec_(spec), parts_(parts), folds_(parts) {
     for (Part& p : parts_) {
       p.summary.burst_window_ms = burst_window_ms;
       p.codes.resize(spec.rules.size());
@@ -81,20 +81,11 @@ class CheckSink final : public CallSink {
       cc.add_sample(d.rec.id.empty() ? std::string_view("(no id)") : std::string_view(d.rec.id));
     }
   }
+  void on_part_done(std::size_t part) override {
+    folds_.done(part, [this](std::size_t k) { fold(k); });
+  }
   void on_workers_joined() override {
-    for (Part& p : parts_) {
-      total.merge(p.summary);
-      p.summary = Summary{};
-      p.summary.burst_window_ms = total.burst_window_ms;
-      for (std::size_t i = 0; i < p.codes.size(); ++i) {
-        for (const auto& [code, cc] : p.codes[i]) {
-          CodeCount& t = codes[i][code];
-          t.calls += cc.calls;
-          for (const std::string& id : cc.sample_ids) t.add_sample(id);
-        }
-        p.codes[i].clear();
-      }
-    }
+    folds_.finish([this](std::size_t k) { fold(k); });
   }
   Summary total;
   std::vector<std::map<std::string, CodeCount, std::less<>>> codes;  // per rule
@@ -104,8 +95,23 @@ class CheckSink final : public CallSink {
     Summary summary;
     std::vector<std::map<std::string, CodeCount, std::less<>>> codes;
   };
+  void fold(std::size_t k) {
+    Part& p = parts_[k];
+    total.merge(p.summary);
+    p.summary = Summary{};
+    p.summary.burst_window_ms = total.burst_window_ms;
+    for (std::size_t i = 0; i < p.codes.size(); ++i) {
+      for (const auto& [code, cc] : p.codes[i]) {
+        CodeCount& t = codes[i][code];
+        t.calls += cc.calls;
+        for (const std::string& id : cc.sample_ids) t.add_sample(id);
+      }
+      p.codes[i].clear();
+    }
+  }
   const CheckSpec& spec_;
   std::vector<Part> parts_;
+  PartFolds folds_;
 };
 
 }  // namespace
