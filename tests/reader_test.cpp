@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../src/reader/framer.hpp"  // kernel override (private to the library)
+#include "vapidiag/logs.hpp"
 
 using vapidiag::CallRecord;
 using vapidiag::kNoTime;
@@ -1588,4 +1589,35 @@ TEST_CASE("binary garbage that starts with a letter is unreadable, not text", "[
   CHECK(s.text_lines == 1);  // UTF-8 text (an ellipsis) is text
   REQUIRE(c.bad.size() == 1);
   CHECK(c.bad[0].pos.line == 2);
+}
+
+TEST_CASE("PartFolds folds parts in part order, whichever thread finishes them when", "[logs][threads]") {
+  constexpr std::size_t kParts = 16;
+  for (int round = 0; round < 20; ++round) {
+    vapidiag::PartFolds folds(kParts);
+    std::vector<std::size_t> folded;  // written under the folds' lock only
+    std::vector<std::size_t> order(kParts);
+    for (std::size_t i = 0; i < kParts; ++i) order[i] = (i * 7 + static_cast<std::size_t>(round)) % kParts;
+    // Two threads mark the parts done in a scrambled order; the last two parts are left
+    // to finish(), as after a join.
+    const auto mark = [&](std::size_t from) {
+      for (std::size_t i = from; i < kParts; i += 2)
+        if (order[i] < kParts - 2) folds.done(order[i], [&](std::size_t k) { folded.push_back(k); });
+    };
+    std::thread other(mark, 1);
+    mark(0);
+    other.join();
+    // Parts 0 .. kParts - 3 are done, so every one of them is folded already.
+    REQUIRE(folded.size() == kParts - 2);
+    folds.finish([&](std::size_t k) { folded.push_back(k); });
+    std::vector<std::size_t> expect(kParts);
+    for (std::size_t i = 0; i < kParts; ++i) expect[i] = i;
+    REQUIRE(folded == expect);
+    // A new round starts at part 0.
+    folded.clear();
+    folds.done(1, [&](std::size_t k) { folded.push_back(k); });
+    REQUIRE(folded.empty());
+    folds.done(0, [&](std::size_t k) { folded.push_back(k); });
+    REQUIRE(folded == std::vector<std::size_t>{0, 1});
+  }
 }
