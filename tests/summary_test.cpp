@@ -278,3 +278,41 @@ TEST_CASE("summary text fits a terminal's width by cutting the last column", "[s
   // The names and counts are never cut: every code is still there whole.
   CHECK(cut.find("pipeline-error-openai-429-exceeded-quota") != std::string::npos);
 }
+
+TEST_CASE("a code's class as kept in the summary is the class of the code itself", "[summary]") {
+  // Every published code, spellings that normalise to another code, unknown ones, and a
+  // call that came with another code's classification (kept only when it names the code).
+  std::vector<std::string> codes;
+  for (const KnownCode& k : known_codes()) codes.emplace_back(k.code);
+  for (const char* c :
+       {"assistantEndedCall", "silence_timed_out", "  customer-ended-call ", "PIPELINE-ERROR-OPENAI-429",
+        "totally-unknown-code", "pipeline-error-acme-voice-failed", ""})
+    codes.emplace_back(c);
+  Summary s;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    CallRecord r;
+    r.id = "call-" + std::to_string(i);
+    r.has_ended_reason = true;
+    r.ended_reason = codes[i];
+    std::array<char, 256> buf{};
+    const std::string_view norm = normalize_code(codes[i], buf.data(), buf.size());
+    // As read_logs classifies: the normalised code; every fifth call the raw one instead,
+    // and the last call another code's classification.
+    const Classification c = i + 1 == codes.size() ? classify("customer-ended-call")
+                             : i % 5 == 0          ? classify(codes[i])
+                                                   : classify(norm);
+    s.add_call(r, c);
+    const CodeCount& cc = s.codes.at(codes[i]);
+    kept += cc.has_class;
+    const Classification own = classify(norm);
+    const CodeClass got = code_class(codes[i], cc);
+    INFO(codes[i]);
+    CHECK(got.classified == own.classified());
+    CHECK(got.symptom == own.symptom);
+    CHECK(got.fault == own.fault);
+  }
+  // Most calls came with their code's classification: the summary keeps it.
+  CHECK(kept > codes.size() / 2);
+  CHECK_FALSE(s.codes.at("").has_class);
+}

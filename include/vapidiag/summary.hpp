@@ -49,10 +49,26 @@ struct CodeCount {
   static constexpr std::size_t kSamples = 3;
   std::uint64_t calls = 0;
   std::vector<std::string> sample_ids;  // in hash order
+  // The code's own symptom and fault, and whether a row or pattern knows it, kept when the
+  // call that added the code came with its classification (add_call checks), so that a
+  // report need not classify every code again: code_class() uses them, or classifies.
+  bool has_class = false;
+  bool classified = false;
+  Symptom symptom = Symptom::Unknown;
+  Fault fault = Fault::Unknown;
   void add_sample(std::string_view id);
   // Reads as its count where a table wants one number.
   operator std::uint64_t() const { return calls; }  // NOLINT(google-explicit-constructor)
 };
+
+// What a summary reports of a code of its codes table: its own symptom and fault (not the
+// evidence's) and whether it is classified.
+struct CodeClass {
+  Symptom symptom = Symptom::Unknown;
+  Fault fault = Fault::Unknown;
+  bool classified = false;
+};
+CodeClass code_class(std::string_view code, const CodeCount& count);
 
 // The keys of a full table in the order that decides which ones it keeps: by a fixed hash
 // of the key (FNV-1a, the same on every machine), then by the key. Views into the table's

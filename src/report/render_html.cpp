@@ -453,9 +453,7 @@ void unknown_section(std::string& out, const Summary& s, const SummaryReportOpti
   std::vector<std::pair<std::string_view, std::uint64_t>> unknown;
   for (const auto& [code, n] : s.codes) {
     if (code == "(other)") continue;
-    std::array<char, 256> buf{};
-    if (!classify(normalize_code(code, buf.data(), buf.size())).classified())
-      unknown.emplace_back(code, n.calls);
+    if (!code_class(code, n).classified) unknown.emplace_back(code, n.calls);
   }
   if (unknown.empty()) return;
   std::stable_sort(unknown.begin(), unknown.end(),

@@ -146,10 +146,8 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
     }
   }
   std::vector<std::pair<std::string, std::uint64_t>> unknown;
-  for (const auto& [code, n] : s.codes) {
-    std::array<char, 256> buf{};
-    if (!classify(normalize_code(code, buf.data(), buf.size())).classified()) unknown.push_back({code, n});
-  }
+  for (const auto& [code, n] : s.codes)
+    if (!code_class(code, n).classified) unknown.push_back({code, n});
   if (!unknown.empty()) {
     // Most frequent first, and only the top rows: a suggestion costs an edit-distance scan
     // over every published code, and junk logs can hold thousands of distinct codes.

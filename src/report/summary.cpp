@@ -48,6 +48,12 @@ void add_to(std::uint64_t& a, std::uint64_t b) { a += b; }
 void add_to(CountPair& a, const CountPair& b) { a.add(b); }
 void add_to(HourCounts& a, const HourCounts& b) { a.add(b); }
 void add_to(CodeCount& a, const CodeCount& b) {
+  if (!a.has_class && b.has_class) {
+    a.has_class = true;
+    a.classified = b.classified;
+    a.symptom = b.symptom;
+    a.fault = b.fault;
+  }
   a.calls += b.calls;
   for (const std::string& id : b.sample_ids) a.add_sample(id);
 }
@@ -108,6 +114,14 @@ void Summary::add_call(const CallRecord& rec, const Classification& c, const std
       CodeCount one;
       one.calls = 1;
       one.add_sample(id);
+      // c is the code's classification when it names the code as code_class() would.
+      std::array<char, 256> buf;
+      if (c.code == normalize_code(rec.ended_reason, buf.data(), buf.size())) {
+        one.has_class = true;
+        one.classified = c.classified();
+        one.symptom = c.symptom;
+        one.fault = c.fault;
+      }
       bump(codes, ranks_.codes, rec.ended_reason, one);
     }
   }
@@ -200,12 +214,16 @@ namespace {
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
 double rate(std::uint64_t part, std::uint64_t whole) { return share_of(part, whole); }
 
-Classification classify_key(const std::string& code, std::array<char, 256>& buf) {
-  return classify(normalize_code(code, buf.data(), buf.size()));
-}
-
 constexpr std::size_t kUnknownCodes = 20;
 }  // namespace
+
+CodeClass code_class(std::string_view code, const CodeCount& count) {
+  // "(other)" holds many codes: its stored class is only the first one's.
+  if (count.has_class && code != kOther) return {count.symptom, count.fault, count.classified};
+  std::array<char, 256> buf;
+  const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
+  return {c.symptom, c.fault, c.classified()};
+}
 
 std::string run_id(const std::vector<std::string>& inputs, const ReadStats& stats, std::string_view filters) {
   std::string key;
@@ -302,7 +320,7 @@ std::string Summary::to_json(const Thresholds& th) const {
   std::array<char, 256> buf{};
   w.key("codes"), w.begin_array();
   for (const auto& [k, v] : codes) {
-    const Classification c = classify_key(k, buf);
+    const CodeClass c = code_class(k, v);
     const bool other = k == kOther;
     w.begin_object();
     w.key("code"), w.value(k);
@@ -312,12 +330,12 @@ std::string Summary::to_json(const Thresholds& th) const {
     other ? w.value(nullptr) : w.value(to_string(c.symptom));
     w.key("fault");
     other ? w.value(nullptr) : w.value(to_string(c.fault));
-    w.key("classified"), w.value(!other && c.classified());
+    w.key("classified"), w.value(!other && c.classified);
     w.key("sample_ids"), w.begin_array();
     for (const std::string& id : v.sample_ids) w.value(id);
     w.end_array();
     w.end_object();
-    if (!other && !c.classified()) unknown.emplace_back(v.calls, &k);
+    if (!other && !c.classified) unknown.emplace_back(v.calls, &k);
   }
   w.end_array();
   // Most calls first, then by code; suggestions cost an edit-distance scan each, so only the top.
