@@ -135,10 +135,11 @@ Classification classify_direct(std::string_view code, bool use_exact = true,
   Classification c;
   c.code = code;
   if (code.empty()) return c;
-  if (const KnownCode* k = find_known(code)) {
+  const KnownCode* known = find_known(code);
+  if (known) {
     c.known = true;
-    c.retired = k->retired;
-    c.successor = k->successor;
+    c.retired = known->retired;
+    c.successor = known->successor;
   }
   if (const CodeRow* row = use_exact ? find_code_row(code) : nullptr) {
     fill_from_row(c, *row);
@@ -154,7 +155,15 @@ Classification classify_direct(std::string_view code, bool use_exact = true,
   const auto it = std::lower_bound(hs.begin(), hs.end(), code,
                                    [](const Hint& h, std::string_view k) { return h.code < k; });
   const bool hint = it != hs.end() && it->code == code;
-  for (const PatternRow& row : pattern_rows()) {
+  // A published code's first matching row is known from the table (rows before it do not
+  // match); it is only skipped to while no decode row comes first, which a hint stops at.
+  const auto rows = pattern_rows();
+  std::size_t from = 0;
+  if (known) {
+    const std::size_t first = std::min<std::size_t>(known->first_pattern, rows.size());
+    while (from < first && !rows[from].decode) ++from;
+  }
+  for (const PatternRow& row : rows.subspan(from)) {
     if (row.decode && hint) break;
     if (std::find(skip.begin(), skip.end(), &row) != skip.end()) continue;
     if (!glob_match(row.pattern, code)) continue;

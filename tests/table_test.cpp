@@ -516,6 +516,21 @@ TEST_CASE("rendered texts name the parts and leave no placeholder", "[render]") 
   CHECK(render_fix(v).rfind("Retry later, and send repeated cases", 0) == 0);
 }
 
+TEST_CASE("a published code's first matching pattern row is the one the table names", "[table]") {
+  // The matcher starts a known code's pattern scan at KnownCode::first_pattern: every row
+  // before it must fail to match, and the row itself (unless there is none) must match.
+  const auto rows = pattern_rows();
+  std::size_t matched = 0;
+  for (const KnownCode& k : known_codes()) {
+    std::size_t first = 0;
+    while (first < rows.size() && !glob_match(rows[first].pattern, k.code)) ++first;
+    INFO(k.code);
+    REQUIRE(k.first_pattern == first);
+    matched += first < rows.size();
+  }
+  CHECK(matched > known_codes().size() / 2);
+}
+
 TEST_CASE("table invariants", "[table]") {
   std::set<std::string_view> seen;
   for (const CodeRow& r : code_rows()) {

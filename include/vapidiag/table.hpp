@@ -72,6 +72,9 @@ struct KnownCode {
   std::string_view successor;  // retired codes only; empty when removed without successor
   std::string_view first_seen;
   std::string_view last_seen;
+  // The first of pattern_rows() whose pattern matches the code (their count when none):
+  // worked out when the table is generated, so that the matcher skips the rows before it.
+  std::uint16_t first_pattern = 0;
 };
 
 // A code people type that Vapi never sent, with what they most likely meant.

@@ -505,7 +505,12 @@ int main(int argc, char** argv) {
   out << "};\ninline constexpr KindWording kKindWordings[] = {\n";
   for (const std::string& w : wordings) out << "    " << w << ",\n";
   out << "};\ninline constexpr KnownCode kKnownCodes[] = {\n";
-  for (const auto& [c, init] : known) out << "    " << init << ",\n";
+  for (const auto& [c, init] : known) {
+    // The first pattern row that matches the code (KnownCode::first_pattern).
+    std::size_t first = 0;
+    while (first < pats.size() && !glob_match(pats[first].pattern, c)) ++first;
+    out << "    " << init.substr(0, init.size() - 1) << ", " << first << "},\n";
+  }
   out << "};\ninline constexpr Hint kHints[] = {\n";
   for (const auto& [c, init] : hints) out << "    " << init << ",\n";
   out << "};\ninline constexpr FindingDef kFindingDefs[] = {\n";
