@@ -22,6 +22,7 @@
 #include <new>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "extract.hpp"
@@ -136,6 +137,40 @@ class MemSource final : public Source {
   std::size_t pos_ = 0;
 };
 
+#if defined(__linux__) && !defined(VAPIDIAG_NO_MREMAP)
+// One released read buffer per thread, kept for the next reader on that thread: a file
+// read in ranges starts a reader per range, and fresh pages cost a page fault each on
+// first touch (about 0.2 ms a range for a 512 KiB buffer). At most kMaxSpare is kept.
+class SpareBuffer {
+ public:
+  static constexpr std::size_t kMaxSpare = 4u << 20;
+  ~SpareBuffer() {
+    if (p_ != nullptr) ::munmap(p_, cap_);
+  }
+  // The spare memory when it holds n bytes (and is not far larger), with its size in *cap;
+  // or null.
+  void* take(std::size_t n, std::size_t* cap) {
+    if (p_ == nullptr || cap_ < n || cap_ / 2 > n) return nullptr;
+    *cap = cap_;
+    return std::exchange(p_, nullptr);
+  }
+  // Keeps p (cap bytes) or unmaps it.
+  void give(void* p, std::size_t cap) {
+    if (p_ == nullptr && cap <= kMaxSpare) {
+      p_ = p;
+      cap_ = cap;
+    } else {
+      ::munmap(p, cap);
+    }
+  }
+
+ private:
+  void* p_ = nullptr;
+  std::size_t cap_ = 0;
+};
+thread_local SpareBuffer t_spare;
+#endif
+
 // The read buffer. On Linux it is anonymous memory resized with mremap, so a large
 // record in progress is never held twice while the buffer grows (the pages move), and
 // shrinking returns the memory at once.
@@ -152,11 +187,16 @@ class Buffer {
   // Resizes to n bytes, keeping the first `keep` bytes.
   void resize(std::size_t n, std::size_t keep) {
 #if defined(__linux__) && !defined(VAPIDIAG_NO_MREMAP)
-    void* q = p_ == nullptr ? ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-                            : ::mremap(p_, cap_, n, MREMAP_MAYMOVE);
+    std::size_t spare = 0;
+    void* q = p_ != nullptr ? ::mremap(p_, cap_, n, MREMAP_MAYMOVE) : t_spare.take(n, &spare);
+    if (q == nullptr) q = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED) throw std::bad_alloc();
     p_ = static_cast<std::uint8_t*>(q);
     (void)keep;
+    if (spare > 0) {
+      cap_ = spare;  // the whole of it: a shrink to n would fault its pages in again later
+      return;
+    }
 #elif defined(__linux__)
     void* q = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED) throw std::bad_alloc();
@@ -175,7 +215,9 @@ class Buffer {
  private:
   void release() {
     if (p_ == nullptr) return;
-#ifdef __linux__
+#if defined(__linux__) && !defined(VAPIDIAG_NO_MREMAP)
+    t_spare.give(p_, cap_);
+#elif defined(__linux__)
     ::munmap(p_, cap_);
 #else
     delete[] p_;
