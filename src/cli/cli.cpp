@@ -254,6 +254,11 @@ int exec_serve(int argc, char** argv) {
 
 int main_with_args(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "serve") return exec_serve(argc, argv);
+  if (argc >= 2) {
+    const std::string_view command = argv[1];
+    if (command == "diagnose" || command == "summary" || command == "check")
+      cli::hand_over_log_command(argc, argv);
+  }
   // A closed output pipe shows up as EPIPE on write, which we handle by stopping quietly.
   std::signal(SIGPIPE, SIG_IGN);
   CliEnv env;

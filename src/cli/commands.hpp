@@ -88,6 +88,11 @@ struct LogCommands {
   const SummaryOptions* summary;
   const CheckOptions* check;
 };
+// Before any parsing: a command line that starts with diagnose, summary or check goes to
+// the program of the log commands at once, when that is another program (the quick front
+// end's definition execs vapidiag-logs and returns only if it cannot); it parses, helps and
+// reports usage errors exactly as this one would. The log program's definition does nothing.
+void hand_over_log_command(int argc, char** argv);
 // Runs the log command `name` (diagnose, summary or check) after run_cli parsed `args`. Each
 // program links one definition: the log program runs it in this process (run_logs.cpp); the
 // quick front end hands the same arguments to vapidiag-logs (src/front/logs_elsewhere.cpp),

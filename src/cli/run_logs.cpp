@@ -6,6 +6,8 @@
 
 namespace vapidiag::cli {
 
+void hand_over_log_command(int /*argc*/, char** /*argv*/) {}
+
 int run_log_command(const std::string& name, const LogCommands& o, const std::vector<std::string>& /*args*/,
                     Context& ctx) {
   if (name == "diagnose") return run_diagnose(*o.diagnose, ctx);

@@ -11,6 +11,11 @@
 
 namespace vapidiag::cli {
 
+// Parsing here too would only repeat what vapidiag-logs does (about half a millisecond).
+void hand_over_log_command(int argc, char** argv) {
+  exec_companion("vapidiag-logs", std::vector<std::string>(argv + 1, argv + argc));
+}
+
 int run_log_command(const std::string& /*name*/, const LogCommands& /*o*/,
                     const std::vector<std::string>& args, Context& ctx) {
   ctx.out.finish();
