@@ -1,8 +1,9 @@
-// The quick front end's run_log_command (commands.hpp): the command line, parsed and found
-// valid here, is handed whole to vapidiag-logs, the program that links the log reader
-// (simdjson, zlib, zstd). `vapidiag` itself then loads only libc, so explain, codes and
-// --version start about as fast as a process can (docs/performance.md). Like `serve`, the
-// program is looked for beside this executable, then on PATH.
+// The quick front end's side of the log commands (commands.hpp): a command line that starts
+// with diagnose, summary or check is handed whole to vapidiag-logs, the program that links
+// the log reader (simdjson, zlib, zstd), before it is parsed here. `vapidiag` itself then
+// loads only libc, so explain, codes and --version start about as fast as a process can
+// (docs/performance.md). Like `serve`, the program is looked for beside this executable,
+// then on PATH.
 
 #include <cerrno>
 #include <cstring>
