@@ -1499,6 +1499,12 @@ TEST_CASE("bad or truncated compressed data is an error that keeps what came bef
     CHECK(s.calls < 3000);
     REQUIRE(c.file_errors.size() == 1);
     CHECK(c.file_errors[0].find("truncated") != std::string::npos);
+    // The record the end cut off is counted and reported, after the calls before it.
+    CHECK(s.unreadable == 1);
+    CHECK(s.records == s.calls + s.unreadable);
+    REQUIRE(c.bad.size() == 1);
+    CHECK(c.bad[0].message.rfind("truncated: input ended inside", 0) == 0);
+    CHECK(c.bad[0].pos.record == s.records);
     std::string broken = packed;
     for (std::size_t i = broken.size() / 2; i < broken.size() / 2 + 64; ++i)
       broken[i] = static_cast<char>(~broken[i]);

@@ -737,6 +737,26 @@ void Framer::finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint
     not_json(first_byte_);
     return;
   }
+  finish_open(end);
+  flush_pending();
+  if (ctx_ != Ctx::Stream) {
+    bad(where(end), ctx_ == Ctx::Results ? "truncated: input ended inside the \"results\" array (missing ']')"
+                                         : "truncated: input ended inside an array (missing ']')");
+    ctx_ = Ctx::Stream;
+  }
+}
+
+void Framer::abandon(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end) {
+  buf_ = buf;
+  buf_offset_ = buf_offset;
+  data_end_ = end;
+  if (stopped_) return;
+  finish_open(end);
+  flush_pending();
+  ctx_ = Ctx::Stream;
+}
+
+void Framer::finish_open(std::uint64_t end) {
   if (phase_ == Phase::Token) finish_token(end);
   if (phase_ == Phase::Rec) {
     phase_ = Phase::Top;
@@ -748,12 +768,6 @@ void Framer::finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint
       bad(rec_, kind_ == Kind::Array ? "truncated: input ended inside an array"
                                      : "truncated: input ended inside an object");
     }
-  }
-  flush_pending();
-  if (ctx_ != Ctx::Stream) {
-    bad(where(end), ctx_ == Ctx::Results ? "truncated: input ended inside the \"results\" array (missing ']')"
-                                         : "truncated: input ended inside an array (missing ']')");
-    ctx_ = Ctx::Stream;
   }
 }
 

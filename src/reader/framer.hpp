@@ -141,6 +141,10 @@ class Framer {
   void feed(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end, bool last = false);
   // The input ended at `end` (everything fed): report what is left open.
   void finish(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
+  // The input stopped at `end` on a read error (reported apart): a record it cut off is
+  // reported as truncated, so that no record read in part goes uncounted; an array left open
+  // is not reported again.
+  void abandon(const std::uint8_t* buf, std::uint64_t buf_offset, std::uint64_t end);
   // First offset the caller must still hold before the next feed(). A record that grew
   // past max_record_bytes is dropped here (and reported when it ends).
   std::uint64_t keep_from(std::uint64_t end);
@@ -186,6 +190,7 @@ class Framer {
   static bool starts_text(std::uint8_t c);
   static bool looks_like_text(std::string_view s);
   void finish_token(std::uint64_t p);
+  void finish_open(std::uint64_t end);  // a record or token still open at the end
   void flush_pending();
   void close_array(std::uint64_t p);
   void bad(const Where& w, std::string_view message);

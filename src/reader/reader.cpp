@@ -469,6 +469,9 @@ void Reader::frame_all(Source& src) {
     const std::ptrdiff_t n = src.read(buf_.data() + len_, chunk_, err);
     if (n < 0) {
       input_error("read error: " + err);
+      // A record the error cut off is counted: the bytes so far are all there is.
+      framer_.feed(buf_.data(), offset_, offset_ + len_, true);
+      framer_.abandon(buf_.data(), offset_, offset_ + len_);
       return;
     }
     eof = n == 0;
