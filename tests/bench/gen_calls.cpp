@@ -430,8 +430,10 @@ std::string make_call(Rng& rng, const Codes& codes, std::int64_t& clock_ms) {
                                   .integer("llmPromptTokens", static_cast<std::int64_t>(rng.range(100, 5000)))
                                   .done(rng));
     if (reason.find("error") != std::string::npos || reason.find("fault") != std::string::npos) {
-      std::string message =
-          quoted("Provider error " + std::to_string(rng.range(400, 599)) + ": " + sentence(rng, 20, 80));
+      // One draw per statement: the operands of + are evaluated in no set order, and two
+      // compilers would draw them in different ones (and write different files).
+      const std::uint64_t status = rng.range(400, 599);
+      std::string message = quoted("Provider error " + std::to_string(status) + ": " + sentence(rng, 20, 80));
       message.insert(message.size() - 1, " \\u00e9\\u4e2d\\ud83d\\ude00");  // escapes, a surrogate pair
       call.raw("endedMessage", message);
     }
