@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../src/reader/framer.hpp"  // kernel override (private to the library)
+#include "../src/reader/source.hpp"  // the framing thread's policy
 #include "vapidiag/logs.hpp"
 
 using vapidiag::CallRecord;
@@ -1625,5 +1626,42 @@ TEST_CASE("PartFolds folds parts in part order, whichever thread finishes them w
     REQUIRE(folded.empty());
     folds.done(0, [&](std::size_t k) { folded.push_back(k); });
     REQUIRE(folded == std::vector<std::size_t>{0, 1});
+  }
+}
+
+TEST_CASE("a second framing thread only where it pays", "[reader]") {
+  using vapidiag::reader_detail::Compression;
+  using vapidiag::reader_detail::framing_thread_pays;
+  // Files and buffers: uncompressed input, whatever its shape.
+  CHECK(framing_thread_pays(Compression::None, true, "{\"id"));
+  CHECK(framing_thread_pays(Compression::None, true, "[\n  "));
+  CHECK(framing_thread_pays(Compression::None, true, ""));
+  // Pipes: arrays only (a byte order mark and blanks before the bracket are fine).
+  CHECK(framing_thread_pays(Compression::None, false, "[{\"i"));
+  CHECK(framing_thread_pays(Compression::None, false, "\xEF\xBB\xBF["));
+  CHECK(framing_thread_pays(Compression::None, false, " \r\n["));
+  CHECK_FALSE(framing_thread_pays(Compression::None, false, "{\"id"));
+  CHECK_FALSE(framing_thread_pays(Compression::None, false, "    "));
+  CHECK_FALSE(framing_thread_pays(Compression::None, false, ""));
+  // Compressed data never (a thread inflates it already).
+  CHECK_FALSE(framing_thread_pays(Compression::Gzip, true, "\x1F\x8B\x08\x00"));
+  CHECK_FALSE(framing_thread_pays(Compression::Zstd, false, "\x28\xB5\x2F\xFD"));
+}
+
+TEST_CASE("pipeline_where_it_pays reads the same as either way", "[reader][threads]") {
+  // The policy only picks a way of reading: what is reported is what one thread reports.
+  const std::string lines = calls_ndjson(400);
+  std::string array = "[" + lines + "]";
+  for (std::size_t i = 1; i + 2 < array.size(); ++i)
+    if (array[i] == '\n') array[i] = ',';
+  for (const std::string& in : {lines, array, gzip(lines, 1)}) {
+    Collect one, chosen;
+    read_text(in, one);
+    ReadOptions o;
+    o.pipeline = true;
+    o.pipeline_where_it_pays = true;
+    read_text(in, chosen, o);
+    CHECK(one.calls.size() == 400);
+    CHECK(one.log == chosen.log);
   }
 }

@@ -78,6 +78,12 @@ struct ReadOptions {
   // Frame on a second thread while this one parses: for an input that cannot be split
   // (stdin, a JSON array). Same results, in the same order, through the same sink calls.
   bool pipeline = false;
+  // With pipeline: only where the second thread pays (measured on two cores,
+  // docs/performance.md): for uncompressed input from a file or a buffer, and for a JSON
+  // array from anywhere (framing an array is the heavy part of reading it). Not for gzip or
+  // zstd data, which a thread of its own inflates already, nor for NDJSON from a pipe, whose
+  // writer needs a core too: a third busy thread there takes more than it gives.
+  bool pipeline_where_it_pays = false;
   // With pipeline: the framing thread also parses records (a batch, or a whole line of
   // NDJSON) while this many batches wait for the calling thread, which is then the slower
   // one. 0: every record it can; SIZE_MAX: none (tests, so that every way is taken

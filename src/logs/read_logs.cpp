@@ -319,9 +319,11 @@ LogResult read_logs(const std::vector<std::string>& inputs, const LogReadOptions
                     LogEvents& events) {
   LogResult r;
   const std::size_t jobs = std::max<std::size_t>(1, o.jobs);
-  // An input that is not split over threads is framed on a second one instead.
+  // An input that is not split over threads is framed on a second one instead, where that
+  // pays (ReadOptions::pipeline_where_it_pays).
   ReadOptions unsplit = o.read;
   unsplit.pipeline = jobs > 1;
+  unsplit.pipeline_where_it_pays = true;
   WorkerSink sink(0, o, calls, &events);
   std::vector<std::unique_ptr<WorkerSink>> workers;
   for (const std::string& f : inputs) {

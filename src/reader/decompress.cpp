@@ -274,7 +274,8 @@ class DecompressSource final : public Source {
 
 }  // namespace
 
-std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compression* kind) {
+std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compression* kind,
+                                          std::string* head_out) {
   *kind = Compression::None;
   std::string head(4, '\0');
   std::size_t got = 0;
@@ -286,6 +287,7 @@ std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compressi
     got += static_cast<std::size_t>(n);
   }
   head.resize(got);
+  if (head_out) *head_out = head;
   const auto u = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
   std::unique_ptr<Decoder> dec;
   if (got >= 2 && u(0) == 0x1F && u(1) == 0x8B) {

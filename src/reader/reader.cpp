@@ -791,10 +791,36 @@ void Reader::file_error(std::string_view message) {
 
 }  // namespace
 
+namespace reader_detail {
+
+bool framing_thread_pays(Compression kind, bool settled, std::string_view head) {
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  const std::size_t first = head.find_first_not_of(" \t\r\n");
+  const bool array = first != std::string_view::npos && head[first] == '[';
+  return kind == Compression::None && (settled || array);
+}
+
+}  // namespace reader_detail
+
+namespace {
+
+ReadOptions framing_where_it_pays(const ReadOptions& opts, Compression kind, bool settled,
+                                  std::string_view head) {
+  ReadOptions o = opts;
+  if (o.pipeline && o.pipeline_where_it_pays)
+    o.pipeline = reader_detail::framing_thread_pays(kind, settled, head);
+  return o;
+}
+
+}  // namespace
+
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
   Compression kind = Compression::None;
-  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<FdSource>(fd), &kind);
-  Reader reader(name, sink, opts);
+  std::string head;
+  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<FdSource>(fd), &kind, &head);
+  struct stat st {};
+  const bool settled = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  Reader reader(name, sink, framing_where_it_pays(opts, kind, settled, head));
   return reader.run(*src);
 }
 
@@ -808,8 +834,9 @@ ReadStats read_fd_range(int fd, std::uint64_t begin, std::uint64_t end, std::str
 ReadStats read_buffer(std::string_view data, std::string_view name, RecordSink& sink,
                       const ReadOptions& opts) {
   Compression kind = Compression::None;
-  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<MemSource>(data), &kind);
-  Reader reader(name, sink, opts);
+  std::string head;
+  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<MemSource>(data), &kind, &head);
+  Reader reader(name, sink, framing_where_it_pays(opts, kind, true, head));
   return reader.run(*src);
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace vapidiag::reader_detail {
 
@@ -28,7 +29,14 @@ class Source {
 enum class Compression : std::uint8_t { None, Gzip, Zstd };
 
 // Reads the first bytes of src to recognise compressed data. Returns src itself (with the
-// bytes it looked at put back) or a decompressing source that owns it. `kind` tells which.
-std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compression* kind);
+// bytes it looked at put back) or a decompressing source that owns it. `kind` tells which;
+// `head`, when given, gets the bytes looked at (up to 4, fewer at the end of the input).
+std::unique_ptr<Source> open_decompressed(std::unique_ptr<Source> src, Compression* kind,
+                                          std::string* head = nullptr);
+
+// ReadOptions::pipeline_where_it_pays: whether to frame on a second thread an input that is
+// (or is not) compressed, is settled (a file or a buffer: nothing writes it as it is read)
+// or not (a pipe), and begins with `head` (what open_decompressed looked at).
+bool framing_thread_pays(Compression kind, bool settled, std::string_view head);
 
 }  // namespace vapidiag::reader_detail
