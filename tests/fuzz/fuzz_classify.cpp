@@ -50,8 +50,9 @@ void check_normalize(std::string_view in) {
 
 void check_classification(std::string_view code, const Classification& c) {
   FUZZ_CHECK(c.code == code, "code not kept");
-  // Views point into the code, or for an alias into the successor the table names.
-  const std::string_view source = c.matched_by == MatchKind::Alias ? c.successor : code;
+  // Views point into the code, or for an alias into the code it resolves as: the successor
+  // of a retired code, or the published code a guide's short spelling stands for.
+  const std::string_view source = c.matched_by == MatchKind::Alias ? c.rule : code;
   FUZZ_CHECK(static_cast<std::size_t>(c.symptom) < kSymptomNames.size(), "symptom out of range");
   FUZZ_CHECK(static_cast<std::size_t>(c.fault) < kFaultNames.size(), "fault out of range");
   FUZZ_CHECK(static_cast<std::size_t>(c.retry) < kRetryNames.size(), "retry out of range");
@@ -80,8 +81,15 @@ void check_classification(std::string_view code, const Classification& c) {
       FUZZ_CHECK(c.row && c.row->code == code && c.rule == code, "exact match without its row");
       break;
     case MatchKind::Alias:
-      FUZZ_CHECK(c.known && c.retired && !c.successor.empty() && c.rule == c.successor,
-                 "alias without successor");
+      if (c.retired) {
+        FUZZ_CHECK(c.known && !c.successor.empty() && c.rule == c.successor, "alias without successor");
+      } else {
+        // A short spelling: not published itself, resolved as the live code it abbreviates.
+        const KnownCode* full = find_known(c.rule);
+        FUZZ_CHECK(!c.known && c.successor.empty() && full && !full->retired && c.rule.size() > code.size() &&
+                       c.rule.substr(c.rule.size() - code.size()) == code,
+                   "short-form alias not resolved as a live published code ending in it");
+      }
       break;
     case MatchKind::Pattern:
     case MatchKind::Decoded:

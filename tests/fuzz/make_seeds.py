@@ -48,6 +48,9 @@ codes = [
     "pipeline-error-11labs-{provider}-500",
     "voicemail\r\n",
     '"assistant-\x00ended-call"',
+    # The guide's short spellings (alias of a live code), with and without a status.
+    "pipeline-no-available-llm-model",
+    "providerfault-anthropic-500-server-error",
 ]
 codes += official[::97]
 for i, c in enumerate(dict.fromkeys(codes)):
