@@ -89,7 +89,7 @@ TEST_CASE("a status-update whose report never comes counts when its window passe
   CHECK(r.d.duplicates() == 1);
 }
 
-TEST_CASE("without timestamps the window is counted in records; the end releases the rest", "[dedupe]") {
+TEST_CASE("without timestamps the window is counted in records, the end releases the rest", "[dedupe]") {
   DedupeOptions o;
   o.window_records = 3;
   Run r(o);
@@ -135,7 +135,7 @@ TEST_CASE("records without a call id always count", "[dedupe]") {
   CHECK(r.d.duplicates() == 0);
 }
 
-TEST_CASE("window mode remembers the window only; exact mode every call", "[dedupe]") {
+TEST_CASE("window mode remembers the window only, exact mode every call", "[dedupe]") {
   DedupeOptions o;
   Run r(o);
   for (int i = 0; i < 50000; ++i) r.add(rec("c" + std::to_string(i), kReport, i * 1000LL));
@@ -151,12 +151,14 @@ TEST_CASE("window mode remembers the window only; exact mode every call", "[dedu
 namespace {
 
 // Which workers read the calls of a file with jobs = 2: a large NDJSON file is split.
+// Calls in part 0 (the input's first range, or all of an input that is not split) and in
+// the other parts (the later ranges of a split input).
 struct WorkerCount final : CallSink {
   std::vector<std::uint64_t> calls = std::vector<std::uint64_t>(2, 0);
-  void on_call(std::size_t worker, const Diagnosis& /*d*/) override {
-    // The first thread dawdles, so that the other one surely takes ranges of its own.
-    if (worker == 0 && ++calls.at(0) % 64 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (worker != 0) ++calls.at(worker);
+  void on_call(std::size_t part, const Diagnosis& /*d*/) override {
+    // The first range's thread dawdles, so that the other one surely takes ranges.
+    if (part == 0 && ++calls.at(0) % 64 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (part != 0) ++calls.at(1);
   }
 };
 
@@ -183,7 +185,7 @@ std::vector<std::uint64_t> calls_per_worker(const std::string& line_pattern) {
 
 }  // namespace
 
-TEST_CASE("a large NDJSON call log is split over threads; a webhook log is not", "[dedupe][threads]") {
+TEST_CASE("a large NDJSON call log is split over threads, a webhook log is not", "[dedupe][threads]") {
   // Call records hold "message" keys in their conversation: that is no webhook envelope.
   const std::string pad(2000, 'x');
   const auto calls =

@@ -76,7 +76,7 @@ TEST_CASE("read_message and diagnose_call see what the batch reader sees") {
   CHECK(no_reason.rec.reason_missing);
 }
 
-TEST_CASE("LiveTally's summary is the Summary of the same calls; its metrics count them") {
+TEST_CASE("LiveTally's summary is the Summary of the same calls, its metrics count them") {
   LiveTally tally{Thresholds{}};
   tally.add_log_file();
   Summary expect;

@@ -622,7 +622,7 @@ TEST_CASE("the record is reused: fields of one call never leak into the next", "
   CHECK(c.calls[1].last_speaker.empty());
 }
 
-TEST_CASE("endedReason of the wrong type is unreadable; missing or null is not ended", "[reader][fields]") {
+TEST_CASE("endedReason of the wrong type is unreadable, missing or null is not ended", "[reader][fields]") {
   Collect c;
   const ReadStats s = read_text(
       "{\"id\":\"1\",\"endedReason\":7}\n{\"id\":\"2\",\"endedReason\":{\"a\":1}}\n"
@@ -1199,7 +1199,7 @@ TEST_CASE("read_file and read_fd over a pipe read like read_buffer", "[reader][i
   CHECK(from_buffer.log == from_pipe.log);
 }
 
-TEST_CASE("stop_requested stops between records; progress is reported", "[reader][io][threads]") {
+TEST_CASE("stop_requested stops between records, progress is reported", "[reader][io][threads]") {
   std::string text;
   for (int i = 0; i < 100; ++i) text += "{\"id\":\"" + std::to_string(i) + "\",\"endedReason\":\"x\"}\n";
   Collect c;
