@@ -8,7 +8,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -1602,7 +1604,7 @@ TEST_CASE("PartFolds folds parts in part order, whichever thread finishes them w
   constexpr std::size_t kParts = 16;
   for (int round = 0; round < 20; ++round) {
     vapidiag::PartFolds folds(kParts);
-    std::vector<std::size_t> folded;  // written under the folds' lock only
+    std::vector<std::size_t> folded;  // written by one folding thread at a time
     std::vector<std::size_t> order(kParts);
     for (std::size_t i = 0; i < kParts; ++i) order[i] = (i * 7 + static_cast<std::size_t>(round)) % kParts;
     // Two threads mark the parts done in a scrambled order; the last two parts are left
@@ -1626,6 +1628,37 @@ TEST_CASE("PartFolds folds parts in part order, whichever thread finishes them w
     REQUIRE(folded.empty());
     folds.done(0, [&](std::size_t k) { folded.push_back(k); });
     REQUIRE(folded == std::vector<std::size_t>{0, 1});
+  }
+}
+
+TEST_CASE("PartFolds: a thread that finishes a part while another folds does not wait", "[logs][threads]") {
+  for (int round = 0; round < 5; ++round) {
+    vapidiag::PartFolds folds(3);
+    std::atomic<bool> fold0_started{false}, done1_returned{false};
+    std::vector<std::size_t> folded;  // by the folding thread
+    bool waited_out = false;
+    std::thread folder([&] {
+      folds.done(0, [&](std::size_t k) {
+        if (k == 0) {
+          fold0_started = true;
+          // Part 0's fold lasts until the other thread's done(1) has returned (or 20 s).
+          const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+          while (!done1_returned && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+          waited_out = !done1_returned;
+        }
+        folded.push_back(k);
+      });
+    });
+    while (!fold0_started) std::this_thread::yield();
+    bool folded_here = false;
+    folds.done(1, [&](std::size_t) { folded_here = true; });
+    done1_returned = true;
+    folder.join();
+    CHECK_FALSE(waited_out);
+    CHECK_FALSE(folded_here);
+    REQUIRE(folded == std::vector<std::size_t>{0, 1});  // part 1 by the thread folding then
+    folds.finish([&](std::size_t k) { folded.push_back(k); });
+    REQUIRE(folded == std::vector<std::size_t>{0, 1, 2});
   }
 }
 

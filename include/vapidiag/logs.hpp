@@ -88,17 +88,29 @@ class CallSink {
 
 // Folds parts into a total in part order, each as soon as it and every part before it
 // are done: a CallSink's helper for on_part_done (any thread) and on_workers_joined.
-// fold(k) runs under a lock, for one part at a time, in order 0, 1, 2, ...
+// fold(k) runs for one part at a time, in order 0, 1, 2, ..., on one thread at a time: the
+// thread whose done() made the next part ready folds it, and every part that is ready by
+// the time it finishes. It folds outside the lock, so a thread that finishes a part
+// meanwhile marks it and goes on reading; the folding thread folds that part too.
 class PartFolds {
  public:
   explicit PartFolds(std::size_t parts) : done_(parts, false) {}
   template <typename Fold>
   void done(std::size_t part, Fold&& fold) {
-    const std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
     done_[part] = true;
-    while (next_ < done_.size() && done_[next_]) fold(next_++);
+    if (folding_) return;  // the thread folding now folds this part as well, in its turn
+    folding_ = true;
+    while (next_ < done_.size() && done_[next_]) {
+      const std::size_t k = next_++;
+      lock.unlock();
+      fold(k);
+      lock.lock();
+    }
+    folding_ = false;
   }
-  // The parts not folded yet, in order; then a new round starts at part 0.
+  // The parts not folded yet, in order; then a new round starts at part 0. Only after
+  // every done() has returned (after the join).
   template <typename Fold>
   void finish(Fold&& fold) {
     const std::lock_guard<std::mutex> lock(mu_);
@@ -111,6 +123,7 @@ class PartFolds {
   std::mutex mu_;
   std::vector<bool> done_;
   std::size_t next_ = 0;
+  bool folding_ = false;
 };
 
 // How many parts a run with this many jobs hands calls under (part < call_parts(jobs)).
