@@ -261,15 +261,16 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> split_ranges(int fd, std::u
   while (next < head.size() && std::isspace(static_cast<unsigned char>(head[next]))) ++next;
   if (last == i || head[last - 1] != '}' || next >= head.size() || head[next] != '{') return ranges;
 
-  // Each range is a 1/(2 * threads) share of what is left after the ones before it: the
-  // threads take ranges in turn, and as the last ones are small, they finish close
-  // together however the work fell between them (a late start, another program on the
-  // core). The last range is what is left.
+  // Each range is a 1/(2 * threads) share of what is left after the ones before it, and
+  // at least kMinRange: the threads take ranges in turn, and as the last ones are small,
+  // they finish close together however the work fell between them (a late start, another
+  // program on the core). The last range is what is left: less than 2 * kMinRange unless
+  // the count of ranges ran out first.
   ranges.clear();
   std::uint64_t begin = 0;
   while (ranges.size() + 1 < pieces) {
-    const std::uint64_t left = size - begin, share = left / (2 * threads);
-    if (share < kMinRange || left - share < kMinRange) break;
+    const std::uint64_t left = size - begin, share = std::max(left / (2 * threads), kMinRange);
+    if (left - std::min(left, share) < kMinRange) break;
     const std::uint64_t target = begin + share;
     // The first "\n{" at or after the target, looked for 64 KiB at a time up to 4 MiB.
     std::uint64_t cut = 0;
@@ -309,9 +310,9 @@ std::uint64_t count_lines(int fd, std::uint64_t end) {
 }  // namespace
 
 // Ranges a split file is cut into per thread, at most (split_ranges): enough that the last
-// ones are small, few enough that a range's set-up (a reader, its buffers) and the merge
-// of its results cost next to nothing.
-constexpr std::size_t kRangesPerJob = 8;
+// ones are small (a 256 MiB file on two threads takes 18), few enough that a range's
+// set-up (a reader, its buffers) and the merge of its results cost next to nothing.
+constexpr std::size_t kRangesPerJob = 16;
 
 std::size_t call_parts(std::size_t jobs) { return jobs < 2 ? 1 : jobs * kRangesPerJob; }
 
