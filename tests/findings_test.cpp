@@ -79,6 +79,42 @@ TEST_CASE("per-call findings fire on their evidence and stay quiet without it", 
   }
 }
 
+TEST_CASE("a code's finding mask says what the globs say, and finds the same findings", "[findings]") {
+  const auto defs = finding_defs();
+  REQUIRE(defs.size() <= 64);  // every definition has its bit
+  std::vector<std::string> codes = {"", "no-such-code", "call.forwarding.operator-busy",
+                                    "pipeline-error-x-y"};
+  for (const KnownCode& k : known_codes()) codes.emplace_back(k.code);
+  for (const std::string& code : codes) {
+    const FindingMask mask = applicable_findings(code);
+    for (std::size_t i = 0; i < defs.size(); ++i) {
+      INFO(code << " / " << defs[i].id);
+      CHECK(((mask >> i) & 1) == (applies_to(defs[i].applies, code) ? 1u : 0u));
+    }
+  }
+  const Thresholds t;
+  for (const FindingDef& def : defs) {
+    if (std::string_view(def.id).starts_with("summary.")) continue;
+    for (const CallRecord& rec : load(std::string(def.id) + ".ndjson")) {
+      const Classification c = classify(rec.ended_reason);
+      for (const bool detail : {true, false}) {
+        INFO(def.id << ", detail " << detail);
+        std::vector<Finding> globs, masked, none;
+        find_call_findings(rec, c, t, globs, detail);
+        find_call_findings(rec, c, t, masked, detail, applicable_findings(c.code));
+        REQUIRE(masked.size() == globs.size());
+        for (std::size_t i = 0; i < globs.size(); ++i) {
+          CHECK(masked[i].def == globs[i].def);
+          CHECK(masked[i].message == globs[i].message);
+        }
+        // The mask is what decides: with no bit set nothing is found.
+        find_call_findings(rec, c, t, none, detail, FindingMask{0});
+        CHECK(none.empty());
+      }
+    }
+  }
+}
+
 TEST_CASE("evidence changes the symptom and both are kept", "[findings]") {
   auto calls = load("unanswered-caller.ndjson");
   std::vector<Finding> f;

@@ -34,11 +34,20 @@ class Thresholds {
   std::vector<std::pair<std::string_view, double>> values_;
 };
 
+// The findings a code can have: bit i for finding_defs()[i] when that finding's `applies`
+// globs match the code (for the first 64 definitions). Worth keeping per code by a caller
+// that diagnoses many calls: see find_call_findings below.
+using FindingMask = std::uint64_t;
+FindingMask applicable_findings(std::string_view code);
+
 // The findings for one call, appended to out (cleared first).
 // detail = false records only which findings apply (their ids), without formatting
 // messages or evidence: for summaries, which only count them.
 void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
                         std::vector<Finding>& out, bool detail = true);
+// The same, given applicable_findings(c.code), so that no glob is matched per call.
+void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
+                        std::vector<Finding>& out, bool detail, FindingMask applicable);
 
 class Summary;
 

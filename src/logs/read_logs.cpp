@@ -40,31 +40,39 @@ bool CallFilter::match(const CallRecord& rec, const Classification& c, Symptom b
 
 namespace {
 
-// Logs hold few distinct codes: classify each once. A cached Classification's views
-// point into the map's own key (or a kept copy of its normal form), which never move.
+// Logs hold few distinct codes: classify each once, and find which findings it can have.
+// A cached Classification's views point into the map's own key (or a kept copy of its
+// normal form), which never move.
 class CachedClassifier {
  public:
-  const Classification& classify_raw(const std::string& raw) {
+  struct Entry {
+    Classification c;
+    FindingMask findings = 0;  // applicable_findings(c.code)
+  };
+  const Entry& classify_raw(const std::string& raw) {
     auto it = cache_.find(raw);
     if (it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxCached) {
-      uncached_ = classify(normalize_code(raw, buf_.data(), buf_.size()));
+      uncached_.c = classify(normalize_code(raw, buf_.data(), buf_.size()));
+      uncached_.findings = applicable_findings(uncached_.c.code);
       return uncached_;
     }
-    it = cache_.emplace(raw, Classification{}).first;
-    it->second = classify(normalize_code(it->first, buf_.data(), buf_.size()));
-    if (it->second.code.data() == buf_.data()) {  // normalised into the scratch buffer: keep a copy
-      normalized_.emplace_back(it->second.code);
-      it->second = classify(normalized_.back());
+    it = cache_.emplace(raw, Entry{}).first;
+    Classification& c = it->second.c;
+    c = classify(normalize_code(it->first, buf_.data(), buf_.size()));
+    if (c.code.data() == buf_.data()) {  // normalised into the scratch buffer: keep a copy
+      normalized_.emplace_back(c.code);
+      c = classify(normalized_.back());
     }
+    it->second.findings = applicable_findings(c.code);
     return it->second;
   }
 
  private:
   static constexpr std::size_t kMaxCached = 4096;
-  std::unordered_map<std::string, Classification> cache_;
+  std::unordered_map<std::string, Entry> cache_;
   std::deque<std::string> normalized_;
-  Classification uncached_;
+  Entry uncached_;
   std::array<char, 256> buf_{};
 };
 
@@ -115,8 +123,9 @@ class WorkerSink final : public RecordSink {
       else
         deferred_warnings.push_back({std::string(file), pos, std::string(kMsg)});
     }
-    const Classification& c = cache_.classify_raw(rec.ended_reason);
-    find_call_findings(rec, c, opts_.thresholds, findings_, opts_.finding_details);
+    const CachedClassifier::Entry& known = cache_.classify_raw(rec.ended_reason);
+    const Classification& c = known.c;
+    find_call_findings(rec, c, opts_.thresholds, findings_, opts_.finding_details, known.findings);
     const Symptom by_evidence = evidence_symptom(c, findings_);
     const bool failed = call_failed(c, findings_);
     if (!opts_.filter.match(rec, c, by_evidence, failed)) {

@@ -46,25 +46,33 @@ std::string seconds(std::int64_t ms) {
   return buf;
 }
 
+constexpr std::size_t kMaskBits = 64;
+
 class Collector {
  public:
-  Collector(const Classification& c, std::vector<Finding>& out, bool detail)
-      : c_(c), out_(out), detail_(detail) {}
+  Collector(const Classification& c, std::vector<Finding>& out, bool detail, const FindingMask* applicable)
+      : c_(c), out_(out), detail_(detail), applicable_(applicable) {}
   // Adds the finding if the code is one it refines, with message() as its message when
   // details are wanted. Returns the finding to add evidence to, or nullptr when the
   // finding does not apply or only its id is wanted (so nothing is formatted for it).
   template <typename MakeMessage>
   Finding* add(std::string_view id, MakeMessage&& message) {
     const FindingDef* def = find_finding(id);
-    if (!def || !applies_to(def->applies, c_.code)) return nullptr;
+    if (!def || !applies(*def)) return nullptr;
     out_.push_back({def, detail_ ? std::string(message()) : std::string(), {}});
     return detail_ ? &out_.back() : nullptr;
   }
 
  private:
+  bool applies(const FindingDef& def) const {
+    const auto i = static_cast<std::size_t>(&def - finding_defs().data());
+    if (applicable_ && i < kMaskBits) return (*applicable_ >> i & 1) != 0;
+    return applies_to(def.applies, c_.code);
+  }
   const Classification& c_;
   std::vector<Finding>& out_;
   bool detail_;
+  const FindingMask* applicable_;  // nullptr: match the globs
 };
 
 void ev(Finding* f, std::string field, std::string value) {
@@ -73,10 +81,20 @@ void ev(Finding* f, std::string field, std::string value) {
 
 }  // namespace
 
-void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
-                        std::vector<Finding>& out, bool detail) {
+FindingMask applicable_findings(std::string_view code) {
+  FindingMask mask = 0;
+  const auto defs = finding_defs();
+  for (std::size_t i = 0; i < defs.size() && i < kMaskBits; ++i)
+    if (applies_to(defs[i].applies, code)) mask |= FindingMask{1} << i;
+  return mask;
+}
+
+namespace {
+
+void find_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
+                   std::vector<Finding>& out, bool detail, const FindingMask* applicable) {
   out.clear();
-  Collector col(c, out, detail);
+  Collector col(c, out, detail, applicable);
   const bool connected = rec.started_at != kNoTime;
   const std::int64_t duration_ms =
       (connected && rec.ended_at != kNoTime) ? rec.ended_at - rec.started_at : -1;
@@ -209,6 +227,18 @@ void find_call_findings(const CallRecord& rec, const Classification& c, const Th
                              [&] { return "analysis.successEvaluation is " + rec.success_evaluation; }))
       ev(f, "analysis.successEvaluation", rec.success_evaluation);
   }
+}
+
+}  // namespace
+
+void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
+                        std::vector<Finding>& out, bool detail) {
+  find_findings(rec, c, t, out, detail, nullptr);
+}
+
+void find_call_findings(const CallRecord& rec, const Classification& c, const Thresholds& t,
+                        std::vector<Finding>& out, bool detail, FindingMask applicable) {
+  find_findings(rec, c, t, out, detail, &applicable);
 }
 
 Symptom evidence_symptom(const Classification& c, const std::vector<Finding>& findings) {
