@@ -1,6 +1,7 @@
 #include "vapidiag/findings.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -320,7 +321,9 @@ std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds
         if (!code.empty()) scan_code();
         code = std::string(k.substr(0, tab));
       }
-      buckets.emplace_back(std::strtoll(key.c_str() + tab + 1, nullptr, 10), n);
+      std::int64_t bucket = 0;  // as std::to_string wrote it; 0 if not a number
+      std::from_chars(key.data() + tab + 1, key.data() + key.size(), bucket);
+      buckets.emplace_back(bucket, n);
     }
     if (!code.empty()) scan_code();
   }

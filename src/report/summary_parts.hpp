@@ -22,10 +22,16 @@ void put(std::string& out, std::string_view s);
 // The n entries of a map with the largest key(value), ties in map order.
 template <typename Map, typename Key>
 std::vector<std::pair<std::string, typename Map::mapped_type>> top_of(const Map& m, std::size_t n, Key key) {
-  std::vector<std::pair<std::string, typename Map::mapped_type>> v(m.begin(), m.end());
-  std::stable_sort(v.begin(), v.end(),
-                   [&](const auto& a, const auto& b) { return key(a.second) > key(b.second); });
-  if (v.size() > n) v.resize(n);
+  // Sorted as pointers, and only the top n copied: a table of codes holds sample IDs.
+  std::vector<const typename Map::value_type*> order;
+  order.reserve(m.size());
+  for (const auto& e : m) order.push_back(&e);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const auto* a, const auto* b) { return key(a->second) > key(b->second); });
+  if (order.size() > n) order.resize(n);
+  std::vector<std::pair<std::string, typename Map::mapped_type>> v;
+  v.reserve(order.size());
+  for (const auto* e : order) v.emplace_back(e->first, e->second);
   return v;
 }
 
