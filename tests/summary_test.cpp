@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "../src/report/json.hpp"  // PrettyJson (private to the library)
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/report.hpp"
 #include "vapidiag/table.hpp"
@@ -315,4 +316,57 @@ TEST_CASE("a code's class as kept in the summary is the class of the code itself
   // Most calls came with their code's classification: the summary keeps it.
   CHECK(kept > codes.size() / 2);
   CHECK_FALSE(s.codes.at("").has_class);
+}
+
+TEST_CASE("PrettyJson writes every string as dump_json does", "[summary][json]") {
+  // Every byte at every place of a 9-byte string (the 8-byte test, then the tail), and
+  // random strings that are mostly plain ASCII.
+  std::vector<std::string> strings = {"", "plain", "call.in-progress.error-x\t12"};
+  for (int b = 0; b < 256; ++b)
+    for (std::size_t at = 0; at < 9; ++at) {
+      std::string t(9, 'a');
+      t[at] = static_cast<char>(b);
+      strings.push_back(t);
+    }
+  std::mt19937 rng(19);
+  for (int i = 0; i < 2000; ++i) {
+    std::string t(rng() % 40, 'x');
+    for (char& ch : t) ch = static_cast<char>(rng() % 8 == 0 ? rng() % 256 : 0x20 + rng() % 0x5F);
+    strings.push_back(t);
+  }
+  for (const std::string& t : strings) {
+    std::string out;
+    vapidiag::PrettyJson w(out);
+    w.value(t);
+    INFO(vapidiag::dump_json(vapidiag::Json(t)));
+    REQUIRE(out == vapidiag::dump_json(vapidiag::Json(t)));
+  }
+}
+
+TEST_CASE("PrettyJson lays out nesting as dump_json does, however deep", "[summary][json]") {
+  for (const int depth : {1, 2, 31, 32, 33, 40}) {
+    std::string out;
+    vapidiag::PrettyJson w(out);
+    vapidiag::Json j = vapidiag::Json::array({1, "x"});
+    for (int d = 1; d < depth; ++d) j = vapidiag::Json::object({{"k", j}, {"e", vapidiag::Json::array()}});
+    // The same document through the writer.
+    const auto write = [&](const auto& self, const vapidiag::Json& v) -> void {
+      if (v.is_array()) {
+        w.begin_array();
+        for (const auto& e : v) self(self, e);
+        w.end_array();
+      } else if (v.is_object()) {
+        w.begin_object();
+        for (const auto& [k, e] : v.items()) w.key(k), self(self, e);
+        w.end_object();
+      } else if (v.is_string()) {
+        w.value(v.get<std::string>());
+      } else {
+        w.value(v.get<std::int64_t>());
+      }
+    };
+    write(write, j);
+    INFO("depth " << depth);
+    REQUIRE(out == vapidiag::dump_json(j, 2));
+  }
 }

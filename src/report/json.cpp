@@ -3,6 +3,8 @@
 #include "json.hpp"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "vapidiag/findings.hpp"
 #include "vapidiag/matcher.hpp"
@@ -73,24 +75,60 @@ void PrettyJson::item() {
     return;
   }
   if (empty_.empty()) return;
-  out_ += empty_.back() ? "\n" : ",\n";
+  // ",\n" (or "\n" for a container's first element) and the indentation, in one append.
+  static constexpr std::string_view kBreak =
+      ",\n                                                                ";
+  const std::size_t from = empty_.back() ? 1 : 0, indent = 2 * empty_.size();
   empty_.back() = false;
-  out_.append(2 * empty_.size(), ' ');
+  if (indent + 2 <= kBreak.size()) {
+    out_.append(kBreak.data() + from, 2 - from + indent);
+  } else {
+    out_.append(kBreak.data() + from, 2 - from);
+    out_.append(indent, ' ');
+  }
 }
+
+namespace {
+
+// Whether any of 8 bytes is below 0x20, 0x7F or above, '"' or '\\': a byte that JSON
+// escapes or that is not ASCII. Each test is exact for "some byte is" (no false alarm).
+bool needs_escape8(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHigh) != 0; };
+  const bool control = ((w - kOnes * 0x20) & ~w & kHigh) != 0;  // some byte < 0x20
+  return control || (w & kHigh) != 0 || has_zero(w ^ (kOnes * 0x7F)) || has_zero(w ^ (kOnes * '"')) ||
+         has_zero(w ^ (kOnes * '\\'));
+}
+
+bool needs_escape(std::string_view v) {
+  std::size_t i = 0;
+  for (; i + 8 <= v.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, v.data() + i, 8);
+    if (needs_escape8(w)) return true;
+  }
+  for (; i < v.size(); ++i) {
+    const auto u = static_cast<unsigned char>(v[i]);
+    if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void PrettyJson::string(std::string_view v) {
   // Plain printable ASCII needs no escape: written as it is; anything else as dump_json
   // writes it (escapes, bad UTF-8 replaced).
-  for (const char c : v) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7F || c == '"' || c == '\\') {
-      out_ += dump_json(Json(std::string(v)));
-      return;
-    }
+  if (needs_escape(v)) {
+    out_ += dump_json(Json(std::string(v)));
+    return;
   }
-  out_ += '"';
-  out_ += v;
-  out_ += '"';
+  const std::size_t at = out_.size();
+  out_.resize(at + v.size() + 2);
+  char* p = out_.data() + at;
+  *p = '"';
+  std::memcpy(p + 1, v.data(), v.size());
+  p[v.size() + 1] = '"';
 }
 
 void PrettyJson::value(std::string_view v) {

@@ -1,5 +1,6 @@
 #include "vapidiag/summary.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -415,7 +416,9 @@ std::string Summary::to_json(const Thresholds& th) const {
       w.key("bucket"), w.value(nullptr);
     } else {
       w.key("code"), w.value(std::string_view(k).substr(0, tab));
-      w.key("bucket"), w.value(static_cast<std::int64_t>(std::strtoll(k.c_str() + tab + 1, nullptr, 10)));
+      std::int64_t bucket = 0;  // as std::to_string wrote it
+      std::from_chars(k.data() + tab + 1, k.data() + k.size(), bucket);
+      w.key("bucket"), w.value(bucket);
     }
     w.key("calls"), w.value(v);
     w.end_object();
