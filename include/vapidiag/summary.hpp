@@ -57,6 +57,8 @@ struct CodeCount {
   Symptom symptom = Symptom::Unknown;
   Fault fault = Fault::Unknown;
   void add_sample(std::string_view id);
+  // Adds another count of the same code: its calls, its samples, its class if this has none.
+  void add(const CodeCount& o);
   // Reads as its count where a table wants one number.
   operator std::uint64_t() const { return calls; }  // NOLINT(google-explicit-constructor)
 };
@@ -149,6 +151,8 @@ class Summary {
   std::map<std::string, std::uint64_t, std::less<>> findings;  // finding id -> calls
   // Failed calls by "code\tbucket" (bucket = time / burst_window_ms), for bursts.
   std::map<std::string, std::uint64_t, std::less<>> failure_buckets;
+  // A failure_buckets key's code and bucket; false for "(other)", which has no bucket.
+  static bool split_bucket_key(std::string_view key, std::string_view* code, std::int64_t* bucket);
 
   // Calls Vapi typically does not charge for.
   std::uint64_t not_charged_calls = 0;

@@ -60,10 +60,13 @@ class FdSource final : public Source {
  public:
   explicit FdSource(int fd) : fd_(fd) {
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-      size_ = static_cast<std::uint64_t>(st.st_size);
-    live_ = ::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+    if (::fstat(fd, &st) != 0) return;
+    regular_ = S_ISREG(st.st_mode);
+    if (regular_ && st.st_size > 0) size_ = static_cast<std::uint64_t>(st.st_size);
+    live_ = !regular_ && !S_ISBLK(st.st_mode);
   }
+  // A regular file: nothing writes it as it is read.
+  bool regular() const { return regular_; }
   bool would_block() const override {
     if (!live_) return false;
     pollfd p{fd_, POLLIN, 0};
@@ -93,6 +96,7 @@ class FdSource final : public Source {
  private:
   int fd_;
   std::uint64_t size_ = 0;
+  bool regular_ = false;
   bool live_ = false;
 };
 
@@ -817,9 +821,9 @@ ReadOptions framing_where_it_pays(const ReadOptions& opts, Compression kind, boo
 ReadStats read_fd(int fd, std::string_view name, RecordSink& sink, const ReadOptions& opts) {
   Compression kind = Compression::None;
   std::string head;
-  const std::unique_ptr<Source> src = open_decompressed(std::make_unique<FdSource>(fd), &kind, &head);
-  struct stat st {};
-  const bool settled = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  auto fd_src = std::make_unique<FdSource>(fd);
+  const bool settled = fd_src->regular();
+  const std::unique_ptr<Source> src = open_decompressed(std::move(fd_src), &kind, &head);
   Reader reader(name, sink, framing_where_it_pays(opts, kind, settled, head));
   return reader.run(*src);
 }

@@ -101,11 +101,7 @@ class CheckSink final : public CallSink {
     p.summary = Summary{};
     p.summary.burst_window_ms = total.burst_window_ms;
     for (std::size_t i = 0; i < p.codes.size(); ++i) {
-      for (const auto& [code, cc] : p.codes[i]) {
-        CodeCount& t = codes[i][code];
-        t.calls += cc.calls;
-        for (const std::string& id : cc.sample_ids) t.add_sample(id);
-      }
+      for (const auto& [code, cc] : p.codes[i]) codes[i][code].add(cc);
       p.codes[i].clear();
     }
   }

@@ -1,7 +1,6 @@
 #include "vapidiag/findings.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -314,15 +313,13 @@ std::vector<CrossFinding> find_cross_findings(const Summary& s, const Thresholds
       buckets.clear();
     };
     for (const auto& [key, n] : s.failure_buckets) {
-      const std::size_t tab = key.find('\t');
-      if (tab == std::string::npos) continue;
-      const std::string_view k(key);
-      if (k.substr(0, tab) != code) {
+      std::string_view key_code;
+      std::int64_t bucket = 0;
+      if (!Summary::split_bucket_key(key, &key_code, &bucket)) continue;
+      if (key_code != code) {
         if (!code.empty()) scan_code();
-        code = std::string(k.substr(0, tab));
+        code = std::string(key_code);
       }
-      std::int64_t bucket = 0;  // as std::to_string wrote it; 0 if not a number
-      std::from_chars(key.data() + tab + 1, key.data() + key.size(), bucket);
       buckets.emplace_back(bucket, n);
     }
     if (!code.empty()) scan_code();

@@ -43,21 +43,32 @@ void CodeCount::add_sample(std::string_view id) {
   if (sample_ids.size() > kSamples) sample_ids.pop_back();
 }
 
+bool Summary::split_bucket_key(std::string_view key, std::string_view* code, std::int64_t* bucket) {
+  const std::size_t tab = key.find('\t');
+  if (tab == std::string_view::npos) return false;
+  *code = key.substr(0, tab);
+  *bucket = 0;  // as std::to_string wrote it
+  std::from_chars(key.data() + tab + 1, key.data() + key.size(), *bucket);
+  return true;
+}
+
+void CodeCount::add(const CodeCount& o) {
+  if (!has_class && o.has_class) {
+    has_class = true;
+    classified = o.classified;
+    symptom = o.symptom;
+    fault = o.fault;
+  }
+  calls += o.calls;
+  for (const std::string& id : o.sample_ids) add_sample(id);
+}
+
 namespace {
 
 void add_to(std::uint64_t& a, std::uint64_t b) { a += b; }
 void add_to(CountPair& a, const CountPair& b) { a.add(b); }
 void add_to(HourCounts& a, const HourCounts& b) { a.add(b); }
-void add_to(CodeCount& a, const CodeCount& b) {
-  if (!a.has_class && b.has_class) {
-    a.has_class = true;
-    a.classified = b.classified;
-    a.symptom = b.symptom;
-    a.fault = b.fault;
-  }
-  a.calls += b.calls;
-  for (const std::string& id : b.sample_ids) a.add_sample(id);
-}
+void add_to(CodeCount& a, const CodeCount& b) { a.add(b); }
 
 }  // namespace
 
@@ -409,15 +420,14 @@ std::string Summary::to_json(const Thresholds& th) const {
   w.key("burst_window_ms"), w.value(burst_window_ms);
   w.key("failure_buckets"), w.begin_array();
   for (const auto& [k, v] : failure_buckets) {
-    const std::size_t tab = k.find('\t');
+    std::string_view code;
+    std::int64_t bucket = 0;
     w.begin_object();
-    if (tab == std::string::npos) {  // (other): buckets past the table's cap
+    if (!split_bucket_key(k, &code, &bucket)) {  // (other): buckets past the table's cap
       w.key("code"), w.value(k);
       w.key("bucket"), w.value(nullptr);
     } else {
-      w.key("code"), w.value(std::string_view(k).substr(0, tab));
-      std::int64_t bucket = 0;  // as std::to_string wrote it
-      std::from_chars(k.data() + tab + 1, k.data() + k.size(), bucket);
+      w.key("code"), w.value(code);
       w.key("bucket"), w.value(bucket);
     }
     w.key("calls"), w.value(v);
