@@ -1,6 +1,6 @@
 // The summary as one self-contained HTML page: inline CSS and SVG, no script, nothing
 // loaded from elsewhere (a Content-Security-Policy says so to the browser too). Every
-// string from a log goes through esc(), which also repairs bad UTF-8. Sizes are bounded:
+// string from a log goes through markup_escape(), which also repairs bad UTF-8. Sizes are bounded:
 // top-N tables, at most kMaxBars time buckets, kMaxPageIds IDs unless --ids.
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <map>
 #include <span>
 
+#include "markup.hpp"
 #include "summary_parts.hpp"
 #include "vapidiag/matcher.hpp"
 #include "vapidiag/report.hpp"
@@ -24,70 +25,6 @@ constexpr std::size_t kMaxBars = 240;      // time buckets in the chart; more ar
 constexpr std::size_t kMaxPageIds = 200;   // not-charged IDs listed without --ids
 constexpr std::size_t kMaxCrossRows = 50;  // findings across calls
 
-// Text for HTML: & < > " ' escaped, bad UTF-8 and control characters (but tab and line
-// end) replaced by U+FFFD, so the page is valid UTF-8 whatever the log held.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  const auto bad = [&] { out += "\xEF\xBF\xBD"; };
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        default:
-          if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
-            bad();
-          else
-            out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    // A well-formed sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
-    std::size_t len = 0;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-      len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    }
-    bool ok = len != 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      ok = k == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF);
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      bad();
-      ++i;
-    }
-  }
-  return out;
-}
-
 std::string fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -100,7 +37,7 @@ std::string bar_width(std::uint64_t part, std::uint64_t whole) {
 }
 
 // "; HINT" (escaped) after a note, or nothing without one.
-std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + esc(h); }
+std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + markup_escape(h); }
 
 // The fault parties in the colours of the page, with the "not served" part of failures
 // whose code is normal but whose record shows the caller was not served.
@@ -116,7 +53,8 @@ constexpr std::array<Party, 5> kFailParties = {{{"vapifault", "vapifault"},
 
 // A fault name with its colour swatch.
 std::string fault_chip(std::string_view fault) {
-  return "<span class=\"chip\"><span class=\"sw f-" + esc(fault) + "\"></span>" + esc(fault) + "</span>";
+  return "<span class=\"chip\"><span class=\"sw f-" + markup_escape(fault) + "\"></span>" +
+         markup_escape(fault) + "</span>";
 }
 
 std::string td_num(std::uint64_t v) {
@@ -134,14 +72,14 @@ std::string td_bar(std::uint64_t part, std::uint64_t whole, std::string_view css
 
 std::string section_open(std::string_view id, std::string_view title) {
   return "<section id=\"" + std::string(id) + "\" aria-labelledby=\"" + std::string(id) + "-h\">\n<h2 id=\"" +
-         std::string(id) + "-h\">" + esc(title) + "</h2>\n";
+         std::string(id) + "-h\">" + markup_escape(title) + "</h2>\n";
 }
 
 // A table's start; an empty heading is the column of bars, which has no text.
 std::string table_open(std::string_view id, std::string_view caption,
                        std::initializer_list<const char*> head) {
   std::string t = "<div class=\"wrap\"><table id=\"" + std::string(id) + "\">";
-  if (!caption.empty()) t += "<caption>" + esc(caption) + "</caption>";
+  if (!caption.empty()) t += "<caption>" + markup_escape(caption) + "</caption>";
   t += "<thead><tr>";
   for (const char* h : head)
     t += *h ? std::string("<th scope=\"col\">") + h + "</th>" : std::string("<td class=\"barcell\"></td>");
@@ -266,7 +204,7 @@ void time_section(std::string& out, const Summary& s, const SummaryReportOptions
       "<figure><div class=\"wrap\"><svg class=\"chart\" viewBox=\"0 0 1000 250\" role=\"img\" "
       "aria-labelledby=\"ot-t ot-d\">"
       "<title id=\"ot-t\">" +
-      esc(title) + "</title><desc id=\"ot-d\">" + esc(desc) + "</desc>\n";
+      markup_escape(title) + "</title><desc id=\"ot-d\">" + markup_escape(desc) + "</desc>\n";
   for (int k = 0; k <= 4; ++k) {
     const double y = kY1 - (kY1 - kY0) * k / 4.0;
     out += "<line class=\"grid\" x1=\"" + fixed(kX0, 0) + "\" x2=\"" + fixed(kX1, 0) + "\" y1=\"" +
@@ -331,11 +269,11 @@ void share_section(std::string& out, const char* id, const char* title, const ch
   for (std::size_t i = 0; i < counts.size(); ++i) {
     if (!counts[i]) continue;
     out += "<tr><th scope=\"row\">" + std::string(names[i]) + "</th>" + td_num(counts[i]) +
-           td_share(counts[i], whole) + td_bar(counts[i], whole, css_of(i)) + "<td>" + esc(phrase_of(i)) +
-           "</td></tr>\n";
+           td_share(counts[i], whole) + td_bar(counts[i], whole, css_of(i)) + "<td>" +
+           markup_escape(phrase_of(i)) + "</td></tr>\n";
   }
   out += kTableClose;
-  if (!note.empty()) out += "<p class=\"note\">" + esc(note) + "</p>\n";
+  if (!note.empty()) out += "<p class=\"note\">" + markup_escape(note) + "</p>\n";
   out += "</section>\n";
 }
 
@@ -355,12 +293,12 @@ void codes_section(std::string& out, const Summary& s, const SummaryReportOption
     }
     std::array<char, 256> buf{};
     const Classification c = classify(normalize_code(code, buf.data(), buf.size()));
-    out += "<tr><th scope=\"row\" class=\"code\">" + esc(code) + "</th>" + td_num(n.calls) +
+    out += "<tr><th scope=\"row\" class=\"code\">" + markup_escape(code) + "</th>" + td_num(n.calls) +
            td_share(n.calls, shown) + "<td>" + fault_chip(to_string(c.fault)) + "</td><td>" +
-           esc(render_meaning(c)) + "</td><td>" + esc(render_fix(c)) + "</td><td>" +
+           markup_escape(render_meaning(c)) + "</td><td>" + markup_escape(render_fix(c)) + "</td><td>" +
            std::string(to_string(c.retry)) + "<br><small>" + std::string(retry_phrase(c.retry)) +
            "</small></td><td>";
-    if (!c.docs.empty()) out += "<a href=\"" + esc(c.docs) + "\">docs</a>";
+    if (!c.docs.empty()) out += "<a href=\"" + markup_escape(c.docs) + "\">docs</a>";
     out += "</td></tr>\n";
   }
   out += kTableClose;
@@ -376,8 +314,8 @@ void providers_section(std::string& out, const Summary& s, const SummaryReportOp
   out += table_open("providers-table", "", {"provider", "component", "calls", "share of failures"});
   for (const auto& [k, n] : top_of(s.provider_components, o.top, [](std::uint64_t v) { return v; })) {
     const std::size_t tab = k.find('\t');
-    out += "<tr><th scope=\"row\">" + esc(k.substr(0, tab)) + "</th><td>" +
-           esc(tab == std::string::npos ? std::string() : k.substr(tab + 1)) + "</td>" + td_num(n) +
+    out += "<tr><th scope=\"row\">" + markup_escape(k.substr(0, tab)) + "</th><td>" +
+           markup_escape(tab == std::string::npos ? std::string() : k.substr(tab + 1)) + "</td>" + td_num(n) +
            td_share(n, s.failures()) + "</tr>\n";
   }
   out += kTableClose;
@@ -391,8 +329,9 @@ void pair_section(std::string& out, const char* id, const char* title, const cha
   out += table_open(std::string(id) + "-table", "", {what, "calls", "failures", "failure rate", ""});
   const auto rows = top_of(m, o.top, [](const CountPair& p) { return std::pair(p.failures, p.calls); });
   for (const auto& [k, v] : rows)
-    out += "<tr><th scope=\"row\" class=\"code\">" + esc(k) + "</th>" + td_num(v.calls) + td_num(v.failures) +
-           td_share(v.failures, v.calls) + td_bar(v.failures, v.calls, "vapifault rate") + "</tr>\n";
+    out += "<tr><th scope=\"row\" class=\"code\">" + markup_escape(k) + "</th>" + td_num(v.calls) +
+           td_num(v.failures) + td_share(v.failures, v.calls) +
+           td_bar(v.failures, v.calls, "vapifault rate") + "</tr>\n";
   out += kTableClose;
   if (m.size() > rows.size())
     out += "<p class=\"note\">" + with_commas(m.size() - rows.size()) + " more" + hint(o.more_rows_hint) +
@@ -408,8 +347,10 @@ void findings_section(std::string& out, const Summary& s, const SummaryReportOpt
     out += table_open("findings-table", "Per call", {"finding", "calls", "share", "what it means"});
     for (const auto& [id, n] : top_of(s.findings, SIZE_MAX, [](std::uint64_t v) { return v; })) {
       const FindingDef* def = find_finding(id);
-      out += "<tr><th scope=\"row\">" + esc(id) + "</th>" + td_num(n) + td_share(n, s.calls()) + "<td>";
-      if (def) out += "<strong>" + esc(def->title) + ".</strong> " + esc(def->explanation);
+      out += "<tr><th scope=\"row\">" + markup_escape(id) + "</th>" + td_num(n) + td_share(n, s.calls()) +
+             "<td>";
+      if (def)
+        out += "<strong>" + markup_escape(def->title) + ".</strong> " + markup_escape(def->explanation);
       out += "</td></tr>\n";
     }
     out += kTableClose;
@@ -417,8 +358,8 @@ void findings_section(std::string& out, const Summary& s, const SummaryReportOpt
   if (!cross.empty()) {
     out += table_open("cross-table", "Across calls", {"finding", "calls", "details"});
     for (std::size_t i = 0; i < cross.size() && i < kMaxCrossRows; ++i)
-      out += "<tr><th scope=\"row\">" + esc(cross[i].def->id) + "</th>" + td_num(cross[i].calls) + "<td>" +
-             esc(cross[i].message) + "</td></tr>\n";
+      out += "<tr><th scope=\"row\">" + markup_escape(cross[i].def->id) + "</th>" + td_num(cross[i].calls) +
+             "<td>" + markup_escape(cross[i].message) + "</td></tr>\n";
     out += kTableClose;
     if (cross.size() > kMaxCrossRows)
       out += "<p class=\"note\">" + with_commas(cross.size() - kMaxCrossRows) +
@@ -438,11 +379,12 @@ void not_charged_section(std::string& out, const Summary& s, const SummaryReport
     const std::size_t n =
         o.all_ids ? s.not_charged_ids.size() : std::min(kMaxPageIds, s.not_charged_ids.size());
     out += "<pre class=\"ids\" id=\"not-charged-ids\" aria-label=\"call IDs\">";
-    for (std::size_t i = 0; i < n; ++i) out += esc(s.not_charged_ids[i]) + "\n";
+    for (std::size_t i = 0; i < n; ++i) out += markup_escape(s.not_charged_ids[i]) + "\n";
     out += "</pre>\n";
     if (n < s.not_charged_ids.size())
       out += "<p class=\"note\">The first " + with_commas(n) + " IDs; " +
-             with_commas(s.not_charged_ids.size() - n) + " more: " + esc(o.more_ids_hint) + ".</p>\n";
+             with_commas(s.not_charged_ids.size() - n) + " more: " + markup_escape(o.more_ids_hint) +
+             ".</p>\n";
     if (s.ids_truncated)
       out += "<p class=\"note\">The list is capped at " + with_commas(Summary::kMaxIds) + " IDs.</p>\n";
   }
@@ -466,8 +408,8 @@ void unknown_section(std::string& out, const Summary& s, const SummaryReportOpti
   for (const auto& [code, n] : unknown) {
     std::array<char, 256> buf{};
     const std::string_view sugg = suggest(normalize_code(code, buf.data(), buf.size()))[0];
-    out += "<tr><th scope=\"row\" class=\"code\">" + esc(code) + "</th>" + td_num(n) + "<td class=\"code\">" +
-           esc(sugg) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\" class=\"code\">" + markup_escape(code) + "</th>" + td_num(n) +
+           "<td class=\"code\">" + markup_escape(sugg) + "</td></tr>\n";
   }
   out += kTableClose;
   if (total > unknown.size())
@@ -522,11 +464,12 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
       "'unsafe-inline'\">");
   put(out, "<meta name=\"generator\" content=\"vapidiag " VAPIDIAG_VERSION "\">");
-  put(out, "<title>vapidiag summary" + (period.empty() ? std::string() : ": " + esc(period)) + "</title>");
+  put(out, "<title>vapidiag summary" + (period.empty() ? std::string() : ": " + markup_escape(period)) +
+               "</title>");
   out += "<style>\n";
   out += kStyle;
   put(out, "</style>\n</head>\n<body>\n<header>\n<h1>vapidiag summary</h1>");
-  put(out, "<p class=\"sub\">" + esc(headline(s, o.filtered_out)) + "</p>");
+  put(out, "<p class=\"sub\">" + markup_escape(headline(s, o.filtered_out)) + "</p>");
   out += "<dl class=\"cards\">";
   const auto card = [&](const char* id, const char* label, const std::string& value, const std::string& raw) {
     out += std::string("<div><dt>") + label + "</dt><dd id=\"" + id + "\" data-value=\"" + raw + "\">" +
@@ -545,7 +488,8 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   card("unreadable", "unreadable records", with_commas(s.stats.unreadable),
        std::to_string(s.stats.unreadable));
   put(out, "</dl>");
-  put(out, "<p class=\"note\" id=\"accounting\">Input: " + esc(accounting_line(s, o.filtered_out)) + ".</p>");
+  put(out, "<p class=\"note\" id=\"accounting\">Input: " + markup_escape(accounting_line(s, o.filtered_out)) +
+               ".</p>");
   put(out, "</header>\n<main>");
 
   time_section(out, s, o);
@@ -567,7 +511,7 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   unknown_section(out, s, o);
   put(out, "</main>");
   std::string foot = "<footer><p>Made by vapidiag " VAPIDIAG_VERSION " from " + with_commas(s.stats.records) +
-                     " records" + (o.json_hint.empty() ? std::string() : ". " + esc(o.json_hint));
+                     " records" + (o.json_hint.empty() ? std::string() : ". " + markup_escape(o.json_hint));
   if (s.calls_with_cost)
     foot += "; total cost " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
             " calls with a cost";

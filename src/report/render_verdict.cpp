@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "json.hpp"
+#include "markup.hpp"
 #include "vapidiag/check.hpp"
 #include "vapidiag/report.hpp"
 #include "vapidiag/summary.hpp"
@@ -91,32 +92,6 @@ std::string gh_escape(std::string_view s, bool property) {
   return out;
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-          out += ' ';  // not allowed in XML 1.0
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string render_verdict_json(const Verdict& v) {
@@ -198,14 +173,14 @@ std::string render_verdict_junit(const Verdict& v) {
   std::size_t tests = r.rules.size() + (r.min_calls ? 1 : 0) + (v.bad_input ? 1 : 0), failures = 0;
   std::string cases;
   const auto add = [&](const std::string& name, bool fired, const std::string& message) {
-    cases += "    <testcase classname=\"vapidiag.check\" name=\"" + xml_escape(name) + "\" time=\"0\"";
+    cases += "    <testcase classname=\"vapidiag.check\" name=\"" + markup_escape(name) + "\" time=\"0\"";
     if (!fired) {
       cases += "/>\n";
       return;
     }
     ++failures;
-    cases += ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"rule\">" +
-             xml_escape(message) + "</failure>\n    </testcase>\n";
+    cases += ">\n      <failure message=\"" + markup_escape(message) + "\" type=\"rule\">" +
+             markup_escape(message) + "</failure>\n    </testcase>\n";
   };
   for (const RuleResult& x : r.rules) add(x.name, x.fired, rule_message(x, r.calls));
   if (r.min_calls) add("min-calls", r.too_few_calls, min_calls_message(r));
@@ -216,14 +191,14 @@ std::string render_verdict_junit(const Verdict& v) {
                     counts + ">\n  <testsuite name=\"vapidiag check\" " + counts +
                     " skipped=\"0\" time=\"0\">\n";
   out += "    <properties>\n      <property name=\"calls\" value=\"" + std::to_string(r.calls) +
-         "\"/>\n      <property name=\"window\" value=\"" + xml_escape(window_text(v)) +
+         "\"/>\n      <property name=\"window\" value=\"" + markup_escape(window_text(v)) +
          "\"/>\n    </properties>\n";
   out += cases;
   if (v.bad_input) {
     // Unreadable input is an error of the run, not of a rule.
     out += "    <testcase classname=\"vapidiag.check\" name=\"input\" time=\"0\">\n      <error message=\"" +
-           xml_escape(with_commas(v.stats.unreadable) + " unreadable records, " +
-                      with_commas(v.stats.file_errors) + " unreadable inputs") +
+           markup_escape(with_commas(v.stats.unreadable) + " unreadable records, " +
+                         with_commas(v.stats.file_errors) + " unreadable inputs") +
            "\" type=\"input\"/>\n    </testcase>\n";
   }
   out += "  </testsuite>\n</testsuites>\n";

@@ -109,6 +109,13 @@ grep -q 'tests="4" failures="2" errors="0"' "$tmp/out" || fail "JUnit counts: $(
 expect 3 "$tmp/bad.ndjson" --format junit
 xmllint --noout --schema "$root/tests/cli/junit.xsd" "$tmp/out" 2>/dev/null || fail "JUnit XML with an input error"
 grep -q '<error message="1 unreadable records' "$tmp/out" || fail "JUnit: the input error"
+# A code with markup and a control character (\u0001) in a failure message: escaped, the
+# control character shown as U+FFFD, and the file still well-formed and valid.
+printf '%s\n' '{"id":"m1","status":"ended","endedReason":"odd-<x>&\"y\u0001z","endedAt":"2026-01-01T00:01:00Z"}' \
+  >"$tmp/markup.ndjson"
+expect 1 "$tmp/markup.ndjson" --fail-on unknown-code --min-calls 1 --format junit
+xmllint --noout --schema "$root/tests/cli/junit.xsd" "$tmp/out" 2>"$tmp/err" || fail "JUnit XML, markup: $(cat "$tmp/err")"
+grep -qF "odd-&lt;x&gt;&amp;&quot;y"$'\xEF\xBF\xBD'"z" "$tmp/out" || fail "JUnit: the code escaped: $(cat "$tmp/out")"
 
 # GitHub: workflow commands, and the step summary appended.
 : >"$tmp/step.md"
