@@ -30,7 +30,8 @@ struct SummaryReportOptions {
   // Text: said after "N more" when the ID list is cut (the front end's way to list them all).
   std::string more_ids_hint;
   // HTML: said where a top-N table or list is cut (the front end's way to see more), and in
-  // the footer (where every number is also written). Empty: nothing said.
+  // the footer (where every number is also written). Empty: nothing said. In HTML hints
+  // (these and more_ids_hint), a `...` span is a command or an option, shown as code.
   std::string more_rows_hint, all_findings_hint, json_hint;
 };
 

@@ -113,10 +113,10 @@ int run_summary(const SummaryOptions& o, Context& ctx) {
   else if (o.format == "csv")
     text = render_summary_csv(total, ro);
   else if (o.format == "html") {
-    ro.more_ids_hint = "the same vapidiag summary command with --ids lists them all";
-    ro.more_rows_hint = "--top N shows more rows";
-    ro.all_findings_hint = "--format json lists them all";
-    ro.json_hint = "Every number here is also in vapidiag summary --format json";
+    ro.more_ids_hint = "the same `vapidiag summary` command with `--ids` lists them all";
+    ro.more_rows_hint = "`--top N` shows more rows";
+    ro.all_findings_hint = "`--format json` lists them all";
+    ro.json_hint = "Every number here is also in `vapidiag summary --format json`";
     text = render_summary_html(total, ro);
   } else
     text = render_summary_text(total, ro, to_file ? Style{} : ctx.style);

@@ -36,8 +36,24 @@ std::string bar_width(std::uint64_t part, std::uint64_t whole) {
   return whole ? fixed(100.0 * static_cast<double>(part) / static_cast<double>(whole), 2) : "0";
 }
 
-// "; HINT" (escaped) after a note, or nothing without one.
-std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + markup_escape(h); }
+// A hint, escaped, with each `...` span (a command or an option) shown as code.
+std::string hint_html(std::string_view h) {
+  std::string out;
+  bool code = false;
+  for (std::size_t i = 0; i <= h.size();) {
+    const std::size_t tick = std::min(h.find('`', i), h.size());
+    out += markup_escape(h.substr(i, tick - i));
+    if (tick == h.size()) break;
+    out += code ? "</code>" : "<code>";
+    code = !code;
+    i = tick + 1;
+  }
+  if (code) out += "</code>";
+  return out;
+}
+
+// "; HINT" after a note, or nothing without one.
+std::string hint(const std::string& h) { return h.empty() ? std::string() : "; " + hint_html(h); }
 
 // The fault parties in the colours of the page, with the "not served" part of failures
 // whose code is normal but whose record shows the caller was not served.
@@ -383,8 +399,7 @@ void not_charged_section(std::string& out, const Summary& s, const SummaryReport
     out += "</pre>\n";
     if (n < s.not_charged_ids.size())
       out += "<p class=\"note\">The first " + with_commas(n) + " IDs; " +
-             with_commas(s.not_charged_ids.size() - n) + " more: " + markup_escape(o.more_ids_hint) +
-             ".</p>\n";
+             with_commas(s.not_charged_ids.size() - n) + " more: " + hint_html(o.more_ids_hint) + ".</p>\n";
     if (s.ids_truncated)
       out += "<p class=\"note\">The list is capped at " + with_commas(Summary::kMaxIds) + " IDs.</p>\n";
   }
@@ -511,7 +526,7 @@ std::string render_summary_html(const Summary& s, const SummaryReportOptions& o)
   unknown_section(out, s, o);
   put(out, "</main>");
   std::string foot = "<footer><p>Made by vapidiag " VAPIDIAG_VERSION " from " + with_commas(s.stats.records) +
-                     " records" + (o.json_hint.empty() ? std::string() : ". " + markup_escape(o.json_hint));
+                     " records" + (o.json_hint.empty() ? std::string() : ". " + hint_html(o.json_hint));
   if (s.calls_with_cost)
     foot += "; total cost " + money(s.total_cost) + " over " + with_commas(s.calls_with_cost) +
             " calls with a cost";

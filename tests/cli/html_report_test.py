@@ -129,6 +129,10 @@ def compare(html, j, label, top=10, by="day"):
     codes = {shown(c["code"]): c for c in j["codes"]}
     got = rows(root, "codes-table") or []
     check(len(got) == min(top, len(codes)), f"{label} codes: {len(got)} rows for {len(codes)} codes")
+    if len(codes) > top:
+        # The cut table says how to see more, the option as code.
+        check(f"{len(codes) - top:,} more codes; <code>--top N</code> shows more rows.".encode() in html,
+              f"{label} codes: no note on the rows left out")
     on_page = set()
     for name, cells in got:
         check(name in codes, f"{label} codes: {name!r} not in the JSON")
