@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vapidiag/call_record.hpp"
@@ -145,6 +146,8 @@ class Summary {
   std::set<std::string> run_ids;
   std::map<std::string, CodeCount, std::less<>> codes;                    // endedReason -> calls
   std::map<std::string, std::uint64_t, std::less<>> provider_components;  // "provider\tcomponent" -> calls
+  // A provider_components key's provider and component ("(other)" has no component: empty).
+  static std::pair<std::string_view, std::string_view> split_provider_key(std::string_view key);
   std::map<std::string, CountPair, std::less<>> assistants;
   std::map<std::string, CountPair, std::less<>> phone_numbers;
   std::map<std::string, HourCounts, std::less<>> hours;        // "YYYY-MM-DDTHH" (UTC) -> calls

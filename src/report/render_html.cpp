@@ -329,10 +329,9 @@ void providers_section(std::string& out, const Summary& s, const SummaryReportOp
   out += section_open("providers", "Provider failures");
   out += table_open("providers-table", "", {"provider", "component", "calls", "share of failures"});
   for (const auto& [k, n] : top_of(s.provider_components, o.top, [](std::uint64_t v) { return v; })) {
-    const std::size_t tab = k.find('\t');
-    out += "<tr><th scope=\"row\">" + markup_escape(k.substr(0, tab)) + "</th><td>" +
-           markup_escape(tab == std::string::npos ? std::string() : k.substr(tab + 1)) + "</td>" + td_num(n) +
-           td_share(n, s.failures()) + "</tr>\n";
+    const auto [provider, component] = Summary::split_provider_key(k);
+    out += "<tr><th scope=\"row\">" + markup_escape(provider) + "</th><td>" + markup_escape(component) +
+           "</td>" + td_num(n) + td_share(n, s.failures()) + "</tr>\n";
   }
   out += kTableClose;
   out += "</section>\n";

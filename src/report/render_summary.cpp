@@ -95,8 +95,8 @@ std::vector<Table> summary_tables(const Summary& s, const SummaryReportOptions& 
   if (!s.provider_components.empty()) {
     Table t{"Provider failures (provider, component)", {"provider", "component", "calls"}, {}, {}, {}};
     for (const auto& [k, n] : top_of(s.provider_components, o.top, [](std::uint64_t v) { return v; })) {
-      const std::size_t tab = k.find('\t');
-      t.rows.push_back({k.substr(0, tab), tab == std::string::npos ? "" : k.substr(tab + 1), with_commas(n)});
+      const auto [provider, component] = Summary::split_provider_key(k);
+      t.rows.push_back({std::string(provider), std::string(component), with_commas(n)});
     }
     out.push_back(t);
   }

@@ -52,6 +52,12 @@ bool Summary::split_bucket_key(std::string_view key, std::string_view* code, std
   return true;
 }
 
+std::pair<std::string_view, std::string_view> Summary::split_provider_key(std::string_view key) {
+  const std::size_t tab = key.find('\t');
+  if (tab == std::string_view::npos) return {key, {}};
+  return {key.substr(0, tab), key.substr(tab + 1)};
+}
+
 void CodeCount::add(const CodeCount& o) {
   if (!has_class && o.has_class) {
     has_class = true;
@@ -367,11 +373,10 @@ std::string Summary::to_json(const Thresholds& th) const {
   w.end_array();
   w.key("provider_failures"), w.begin_array();
   for (const auto& [k, v] : provider_components) {
-    const std::size_t tab = k.find('\t');
+    const auto [provider, component] = split_provider_key(k);
     w.begin_object();
-    w.key("provider"), w.value(std::string_view(k).substr(0, tab));
-    w.key("component"),
-        w.value(tab == std::string::npos ? std::string_view() : std::string_view(k).substr(tab + 1));
+    w.key("provider"), w.value(provider);
+    w.key("component"), w.value(component);
     w.key("calls"), w.value(v);
     w.key("share"), w.value(rate(v, failed));
     w.end_object();
